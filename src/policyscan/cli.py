@@ -1,0 +1,128 @@
+"""The ``policyscan`` command: a thin layer over the Python API.
+
+Exit codes: 0 everything processed; 1 some input could not be processed (or a rule
+example failed); 2 a usage or configuration error (bad option, malformed rule pack).
+Heavy imports (jieba, the pipeline) happen inside the commands so ``--help`` is instant.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from .model import FACT_KINDS, InputError, PolicyscanError
+
+app = typer.Typer(
+    name="policyscan",
+    help="Extract quotas, deadlines, responsible units and targets from Chinese policy documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="List and test the rule packs.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+RulesOption = Annotated[Optional[list[str]], typer.Option(
+    "--rules", help="A user rule pack (YAML file or folder); repeatable. Rules with an existing id replace it.")]
+DisableOption = Annotated[Optional[list[str]], typer.Option(
+    "--disable", help="Turn off the rule with this id; repeatable.")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.echo(f"policyscan: {message}", err=True)
+    return typer.Exit(code)
+
+
+def _parse_kinds(kind: str | None) -> tuple[str, ...]:
+    if not kind:
+        return FACT_KINDS
+    kinds = tuple(k.strip() for k in kind.split(",") if k.strip())
+    unknown = [k for k in kinds if k not in FACT_KINDS]
+    if unknown:
+        raise _fail(f"--kind: unknown kind {', '.join(unknown)} (choose from {', '.join(FACT_KINDS)})")
+    return kinds
+
+
+def _pack(rules: list[str] | None, disable: list[str] | None):  # noqa: ANN202 - RulePack, imported lazily
+    from .rules import load_pack
+
+    try:
+        return load_pack(tuple(rules or ()), tuple(disable or ()))
+    except PolicyscanError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (*.txt, recursive) or - for stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl or csv.")] = "table",
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="Only these kinds, e.g. quota,deadline.")] = None,
+    rules: RulesOption = None,
+    disable: DisableOption = None,
+) -> None:
+    """Extract facts from policy documents."""
+    from .pipeline import analyse_paths
+    from .render import FORMATS, render_facts
+
+    if fmt not in FORMATS:
+        raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    kinds = _parse_kinds(kind)
+    pack = _pack(rules, disable)
+    docs, failures = [], 0
+    for item in analyse_paths(paths, pack, kinds):
+        if isinstance(item, InputError):
+            failures += 1
+            typer.echo(f"policyscan: {item}", err=True)
+        elif fmt == "jsonl":  # streamed: a batch of thousands never sits in memory
+            render_facts([item], fmt, sys.stdout, kinds)
+        else:
+            docs.append(item)
+    if fmt != "jsonl":
+        render_facts(docs, fmt, sys.stdout, kinds)
+    if failures:
+        raise typer.Exit(1)
+
+
+@rules_app.command("list")
+def rules_list(rules: RulesOption = None, disable: DisableOption = None,
+               kind: Annotated[Optional[str], typer.Option("--kind", "-k")] = None) -> None:
+    """List every rule: id, kind, action, examples, and the pack it comes from."""
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.table import Table
+
+    kinds = _parse_kinds(kind)
+    pack = _pack(rules, disable)
+    table = Table("id", "kind", "action", "examples", "pack", "description")
+    for rule in pack.rules:
+        if rule.kind in kinds:
+            table.add_row(rule.id, rule.kind, rule.action,
+                          f"{len(rule.examples)}+{len(rule.counter_examples)}",
+                          Path(rule.source).name, rule.description)
+    Console().print(table)
+
+
+@rules_app.command("test")
+def rules_test(rules: RulesOption = None, disable: DisableOption = None,
+               rule_id: Annotated[Optional[list[str]], typer.Option("--id", help="Only this rule; repeatable.")] = None,
+               verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show passing examples too.")] = False,
+               ) -> None:
+    """Run every rule's examples and counter examples; exit 1 if any fails."""
+    from .examples import run_examples
+
+    pack = _pack(rules, disable)
+    results = run_examples(pack, set(rule_id or ()))
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if not r.ok or verbose:
+            mark = "ok  " if r.ok else "FAIL"
+            typer.echo(f"{mark} {r.rule}: {r.text}" + (f"\n     {r.problem}" if r.problem else ""))
+    typer.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    if failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

@@ -1,0 +1,122 @@
+"""Deadlines: a relation (by / from / during / in) and ISO dates, with missing years taken
+from context and placeholder years (XX年) left unresolved.
+
+Rule patterns name the parts of a date: ``year``, ``month``, ``part`` (底, 末, 上半年,
+秋学期 …) and, for spans, ``year2``, ``month2``, ``part2``; ``period`` for named plan
+periods (十四五); ``this_year`` for 今年; ``days`` / ``months`` for bounds counted from the
+document's own date. The relation comes from the rule's ``fields``.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+import regex
+
+from ..model import Fact
+from .context import Context, Match, run_rules
+from .numbers import parse_number
+
+_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
+
+
+def _year(text: str | None) -> int | None:
+    if text is None:
+        return None
+    value = parse_number(text) if text[:1].isdigit() else None
+    return int(value) if value else None
+
+
+def _month(text: str | None) -> int | None:
+    value = parse_number(text) if text else None
+    return int(value) if value and 1 <= value <= 12 else None
+
+
+def _context_year(ctx: Context, offset: int) -> int | None:
+    """A year for a date that gives none: the sentence's own years, else the document's
+    year, else the nearest year written before it."""
+    s_start, s_end = ctx.sentence(offset)
+    years = [int(y) for y in _YEAR.findall(ctx.doc.shadow[s_start:s_end])]
+    if years:
+        return years[0]
+    if ctx.doc.year:
+        return ctx.doc.year
+    earlier = [m for m in _YEAR.finditer(ctx.doc.shadow, 0, offset)
+               if not ctx.is_ignored(m.start(), m.end())]
+    return int(earlier[-1].group(1)) if earlier else None
+
+
+def _bounds(ctx: Context, year: int | None, month: int | None, part: str | None) -> tuple[str, str] | None:
+    """First and last day of the named period, or None when the year is unknown."""
+    if year is None:
+        return None
+    periods = ctx.pack.tables["periods"]
+    if part and part in periods and isinstance(periods[part][0], str):
+        first, last = periods[part]
+        end_year = year + 1 if last < first else year  # a period running into the next year
+        return f"{year:04d}-{first}", f"{end_year:04d}-{last}"
+    if month:
+        last_day = calendar.monthrange(year, month)[1]
+        return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last_day:02d}"
+    return f"{year:04d}-01-01", f"{year:04d}-12-31"
+
+
+def _resolve(ctx: Context, match: Match, suffix: str = "") -> tuple[str, str] | None:
+    """Bounds of the date named by the groups ending in ``suffix`` ("" or "2")."""
+    year_text = match.group("year" + suffix)
+    month = _month(match.group("month" + suffix))
+    part = match.group("part" + suffix)
+    if year_text is not None:
+        year = _year(year_text)  # None for a placeholder such as XX
+    else:
+        year = _context_year(ctx, match.start)
+    return _bounds(ctx, year, month, part)
+
+
+def _relative(ctx: Context, match: Match) -> str | None:
+    """A bound counted from the document's own date (印发之日起30日内)."""
+    if not ctx.doc.issued:
+        return None
+    issued = dt.date.fromisoformat(ctx.doc.issued)
+    days, months = match.group("days"), match.group("months")
+    if days:
+        return (issued + dt.timedelta(days=int(parse_number(days) or 0))).isoformat()
+    count = int(parse_number(months or "0") or 0)
+    month_index = issued.month - 1 + count
+    year, month = issued.year + month_index // 12, month_index % 12 + 1
+    day = min(issued.day, calendar.monthrange(year, month)[1])
+    return dt.date(year, month, day).isoformat()
+
+
+def interpret(ctx: Context, match: Match) -> Fact | None:
+    fields: dict[str, Any] = dict(match.rule.fields)
+    relation = fields.pop("relation", "by")
+    begin: str | None = None
+    if match.group("period"):
+        years = ctx.pack.tables["periods"].get(match.group("period"))
+        if not years:
+            return None
+        begin, date = f"{years[0]}-01-01", f"{years[1]}-12-31"
+    elif match.group("this_year"):
+        bounds = _bounds(ctx, ctx.doc.year, None, None)
+        date = bounds[1] if bounds else None
+    elif match.group("days") or match.group("months"):
+        date = _relative(ctx, match)
+    else:
+        first = _resolve(ctx, match)
+        if relation == "during":
+            last = _resolve(ctx, match, "2")
+            begin = first[0] if first else None
+            date = last[1] if last else None
+        elif relation == "from":
+            date = first[0] if first else None
+        else:
+            date = first[1] if first else None
+    return ctx.fact("deadline", match.rule, match.start, match.end,
+                    relation=relation, date=date, begin=begin if relation == "during" else None,
+                    **fields)
+
+
+def extract(ctx: Context) -> list[Fact]:
+    return [f for f in (interpret(ctx, m) for m in run_rules(ctx, "deadline")) if f is not None]

@@ -1,0 +1,41 @@
+"""Numbers as Chinese policy texts write them: 8700, 2.4, 三, 二十一, 一百二十, 五千, with 万/亿."""
+from __future__ import annotations
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+           "六": 6, "七": 7, "八": 8, "九": 9}
+_POWERS = {"十": 10, "百": 100, "千": 1000}
+MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100}
+
+
+def parse_chinese(text: str) -> int | None:
+    """三 → 3, 十四 → 14, 二十一 → 21, 一百二十 → 120; None when it is not a numeral."""
+    if not text:
+        return None
+    total, digit = 0, None
+    for char in text:
+        if char in _DIGITS:
+            if digit is not None:  # two digits in a row (一二三) read as a list, not a number
+                return None
+            digit = _DIGITS[char]
+        elif char in _POWERS:
+            total += (1 if digit is None else digit) * _POWERS[char]
+            digit = None
+        else:
+            return None
+    return total + (digit or 0)
+
+
+def parse_number(text: str) -> float | None:
+    """Arabic or Chinese numeral → number; None when ``text`` is neither."""
+    text = text.strip()
+    try:
+        return float(text)
+    except ValueError:
+        value = parse_chinese(text)
+        return None if value is None else float(value)
+
+
+def tidy(value: float) -> int | float:
+    """8700.0 → 8700 so JSON shows whole numbers as integers; 1.3 stays 1.3."""
+    rounded = round(value, 6)
+    return int(rounded) if rounded == int(rounded) else rounded

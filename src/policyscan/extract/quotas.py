@@ -1,0 +1,141 @@
+"""Quotas: a number with its unit, 万/亿 applied, the comparator its cue words set, and the
+indicator it measures.
+
+Rule patterns find the quantity itself, with named groups ``num`` (or ``low`` and
+``high``), ``mult``, ``unit`` and an optional ``post`` cue (以上, 左右 …). The comparator cue
+before the number (不低于, 达到 …) is looked up here in the pack's cue table, within the
+clause, because an indicator often stands between cue and number (不低于低保标准的1.3倍).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+
+from .. import segment
+from ..model import Fact
+from ..normalise import simplified
+from .context import Context, Match, run_rules
+from .numbers import MULTIPLIERS, parse_number, tidy
+
+_ARABIC = regex.compile(r"\d")
+_NUMBER_CHARS = regex.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
+_UNIT_ALIASES = {"万元": ("元", 10_000), "亿元": ("元", 100_000_000)}
+# Connectors that end an indicator phrase on its left (the subject before them is another thing).
+_INDICATOR_CUT = regex.compile(r".*(?:和|与|及|的|、|对|将|使|让|把|为|在|按|从|以)")
+# Where a counted noun after the quantity ends.
+_NOUN_STOP = regex.compile(r"[的和与及、\d(]")
+
+
+def _cue_table(ctx: Context, name: str) -> list[tuple[str, str]]:
+    """(cue word, comparator) pairs, longest word first so 不低于 wins over 低于."""
+    table = ctx.pack.tables["cues"].get(name, {})
+    pairs = [(word, cmp) for cmp, words in table.items() for word in words]
+    return sorted(pairs, key=lambda p: -len(p[0]))
+
+
+def _cue_before(ctx: Context, clause_start: int, number_start: int) -> tuple[str, int] | None:
+    """The comparator of the nearest cue before the number, and where the cue starts."""
+    window = int(ctx.pack.tables["cues"].get("comparator_window", 10))
+    lo = max(clause_start, number_start - window)
+    text = ctx.doc.shadow[lo:number_start]
+    best: tuple[str, int] | None = None
+    for word, cmp in _cue_table(ctx, "comparators_before"):
+        i = text.rfind(word)
+        if i == -1 or _NUMBER_CHARS.search(text[i + len(word):].replace("一", "")):
+            continue
+        if best is None or lo + i > best[1]:
+            best = (cmp, lo + i)
+    return best
+
+
+def _cmp_after(ctx: Context, post: str | None) -> str | None:
+    if not post:
+        return None
+    for word, cmp in _cue_table(ctx, "comparators_after"):
+        if post.startswith(word):
+            return cmp
+    return None
+
+
+def _value(match: Match, name: str) -> float | None:
+    text = match.group(name)
+    return None if text is None else parse_number(text)
+
+
+def _indicator(ctx: Context, clause_start: int, left: int, right: int) -> str | None:
+    """The phrase the quota measures: the noun phrase before it (低收入群体年人均纯收入不低于…),
+    or, for a bare count, the noun after it (5个乡村振兴重点帮扶镇)."""
+    shadow = ctx.doc.shadow
+    start = clause_start
+    cut = _INDICATOR_CUT.match(shadow, clause_start, left)
+    if cut:
+        start = cut.end()
+    for word in ctx.pack.tables["cues"].get("goal", []):
+        if shadow.startswith(word, start):
+            start += len(word)
+            break
+    end = left
+    while start < end and shadow[start] in " (":
+        start += 1
+    while end > start and shadow[end - 1] in " (":
+        end -= 1
+    if end - start >= 2:
+        return ctx.doc.text[start:end]
+    _, clause_end = ctx.clause(right)
+    stop = _NOUN_STOP.search(shadow, right, clause_end)
+    end = stop.start() if stop else clause_end
+    return ctx.doc.text[right:end] if 2 <= end - right <= 12 else None
+
+
+def _in_word(ctx: Context, match: Match, start: int, end: int) -> bool:
+    """A Chinese-numeral quantity must start and end on jieba word boundaries (第一书记, 人口)."""
+    if _ARABIC.search(ctx.doc.shadow[start:end]):
+        return False
+    c_start, c_end = ctx.clause(start)
+    clause = ctx.doc.shadow[c_start:c_end]
+    return (segment.cuts_word(ctx.pack, clause, start - c_start)
+            or segment.cuts_word(ctx.pack, clause, end - c_start))
+
+
+def interpret(ctx: Context, match: Match) -> Fact | None:
+    """Turn one quota match into a fact, or None when the numbers do not parse."""
+    fields: dict[str, Any] = dict(match.rule.fields)
+    unit_text = simplified(match.group("unit") or fields.pop("unit", "") or "")
+    factor = MULTIPLIERS.get(match.group("mult") or "", 1)
+    if unit_text in _UNIT_ALIASES:
+        unit_text, extra = _UNIT_ALIASES[unit_text]
+        factor *= extra
+    low, high, value = _value(match, "low"), _value(match, "high"), _value(match, "num")
+    q_span = match.span("qty") or (match.start, match.end)
+    if _in_word(ctx, match, *q_span):
+        return None
+    clause_start, _ = ctx.clause(match.start)
+    start = match.start
+    if low is not None and high is not None:
+        cmp = "range"
+        low, high = tidy(low * factor), tidy(high * factor)
+    elif value is not None:
+        value = tidy(value * factor)
+        cmp = fields.pop("cmp", None) or _cmp_after(ctx, match.group("post"))
+        before = _cue_before(ctx, clause_start, match.start)
+        if before is not None:
+            cmp = cmp or before[0]
+            start = before[1]
+        cmp = cmp or "="
+    else:
+        return None
+    fields.pop("cmp", None)
+    return ctx.fact(
+        "quota", match.rule, start, match.end,
+        value=None if cmp == "range" else value,
+        low=low if cmp == "range" else None,
+        high=high if cmp == "range" else None,
+        unit=unit_text, cmp=cmp,
+        indicator=_indicator(ctx, clause_start, start, match.end),
+        **fields,
+    )
+
+
+def extract(ctx: Context) -> list[Fact]:
+    return [f for f in (interpret(ctx, m) for m in run_rules(ctx, "quota")) if f is not None]

@@ -1,0 +1,132 @@
+"""Targets: goal clauses, found after quotas and deadlines because they are built on them.
+
+Three ways a clause becomes a target (GUIDE "targets"), each a rule ``mode`` in the pack:
+
+- ``dated_run``: a clause that opens with a deadline (到2025年, 2017年,) dates itself and
+  every following clause of its sentence; each clause is one target.
+- ``cue``: a goal cue (确保, 力争 …) whose clause carries a quota or whose sentence carries
+  a deadline; the target runs from the cue to the clause end.
+- ``output``: a clause that commits to an amount (新建847户) without a cue, unless a skip
+  rule of kind ``target`` marks it as money put in, a frequency, a staffing set-up, …
+
+Skip rules of kind target disqualify the clause they match from ``output`` only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Fact
+from ..rules import Rule
+from .context import Context
+
+DATING = ("by", "in", "during")
+
+
+def _rules(ctx: Context, mode: str) -> list[Rule]:
+    return [r for r in ctx.pack.by_kind("target") if r.action == "emit" and r.fields.get("mode") == mode]
+
+
+def _quota_summary(quotas: list[Fact]) -> dict[str, Any] | None:
+    if not quotas:
+        return None
+    f = quotas[0].fields
+    keys = ("low", "high") if f.get("cmp") == "range" else ("value",)
+    return {**{k: f.get(k) for k in keys}, "unit": f.get("unit"), "cmp": f.get("cmp")}
+
+
+def _output_quotas(ctx: Context, start: int, end: int) -> list[Fact]:
+    """Quotas in the span that state an amount to produce (not a frequency or a duration,
+    not an attribute such as 30户以上的自然村)."""
+    not_output_units = set(ctx.pack.tables["cues"].get("not_output_units", []))
+    out = []
+    for q in ctx.facts_of("quota", start, end):
+        if q.fields.get("unit") in not_output_units:
+            continue
+        if ctx.doc.shadow[q.end:q.end + 1] == "的" and q.fields.get("cmp") in (">=", "<=", ">", "<"):
+            continue
+        out.append(q)
+    return out
+
+
+def _disqualified(ctx: Context, start: int, end: int) -> bool:
+    """A skip rule of kind target matches inside the clause (money put in, frequency …)."""
+    text = ctx.doc.shadow[start:end]
+    return any(r.compiled.search(text) for r in ctx.pack.by_kind("target") if r.action == "skip")
+
+
+def _sentence_deadline(ctx: Context, start: int) -> Fact | None:
+    s_start, s_end = ctx.sentence(start)
+    dated = [d for d in ctx.facts_of("deadline", s_start, s_end) if d.fields.get("relation") in DATING]
+    return dated[0] if dated else None
+
+
+def _target(ctx: Context, rule: Rule, start: int, end: int, deadline: Fact | None) -> Fact:
+    return ctx.fact("target", rule, start, end,
+                    deadline=deadline.fields.get("date") if deadline else None,
+                    quota=_quota_summary(ctx.facts_of("quota", start, end)))
+
+
+def _dated_runs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
+    rules = _rules(ctx, "dated_run")
+    if not rules:
+        return []
+    rule = rules[0]
+    out: list[Fact] = []
+    openers = [d for d in ctx.facts_of("deadline", 0, len(ctx.doc.shadow))
+               if d.fields.get("relation") in DATING and ctx.clause(d.start)[0] == d.start]
+    opener_starts = {d.start for d in openers}
+    for d in openers:
+        s_start, s_end = ctx.sentence(d.start)
+        clauses = ctx.clauses_in(d.start, s_end)
+        if clauses and clauses[0][1] <= d.end and len(clauses) > 1:
+            clauses = [(clauses[0][0], clauses[1][1])] + clauses[2:]  # 到2025年, + its goal
+        for i, (c_start, c_end) in enumerate(clauses):
+            if i and c_start in opener_starts:
+                break
+            if any(c_start < e and s < c_end for s, e in taken):
+                continue
+            out.append(_target(ctx, rule, c_start, c_end, d))
+            taken.append((c_start, c_end))
+    return out
+
+
+def _cue_targets(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
+    out: list[Fact] = []
+    for rule in _rules(ctx, "cue"):
+        for m in rule.compiled.finditer(ctx.doc.shadow):
+            if ctx.is_ignored(m.start(), m.end()):
+                continue
+            c_start, c_end = ctx.clause(m.start())
+            if any(m.start() < e and s < c_end for s, e in taken):
+                continue
+            deadline = _sentence_deadline(ctx, m.start())
+            if not (ctx.facts_of("quota", m.start(), c_end) or deadline):
+                continue
+            out.append(_target(ctx, rule, m.start(), c_end, deadline))
+            taken.append((m.start(), c_end))
+    return out
+
+
+def _outputs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
+    rules = _rules(ctx, "output")
+    if not rules:
+        return []
+    out: list[Fact] = []
+    seen: set[tuple[int, int]] = set()
+    for q in ctx.facts_of("quota", 0, len(ctx.doc.shadow)):
+        c_start, c_end = ctx.clause(q.start)
+        if (c_start, c_end) in seen or any(c_start < e and s < c_end for s, e in taken):
+            continue
+        seen.add((c_start, c_end))
+        if not _output_quotas(ctx, c_start, c_end) or _disqualified(ctx, c_start, c_end):
+            continue
+        out.append(_target(ctx, rules[0], c_start, c_end, None))
+        taken.append((c_start, c_end))
+    return out
+
+
+def extract(ctx: Context) -> list[Fact]:
+    """Targets in document order; a clause is claimed by the first way that takes it."""
+    taken: list[tuple[int, int]] = []
+    facts = _dated_runs(ctx, taken) + _cue_targets(ctx, taken) + _outputs(ctx, taken)
+    return sorted(facts, key=lambda f: f.start)

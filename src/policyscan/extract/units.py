@@ -1,0 +1,129 @@
+"""Responsible units: organisation lists after a role word, split into one fact per name.
+
+Rule patterns capture the list as group ``list`` and set ``role`` in ``fields``. Lists are
+split on 、 , ; and, where a piece is a run of names with no separator
+(区乡村振兴局发改委人社局), by jieba with the pack's organisation lexicon: a piece that holds
+two or more known names is cut after every name and every organisation suffix.
+"""
+from __future__ import annotations
+
+import functools
+
+import regex
+
+from .. import segment
+from ..model import Fact
+from ..rules import RulePack
+from .context import Context, Match, run_rules
+
+_SEPARATORS = regex.compile(r"[、,;/]+| +")
+
+
+@functools.lru_cache(maxsize=8)
+def _lexicon(pack: RulePack) -> tuple[frozenset[str], regex.Pattern[str], regex.Pattern[str] | None,
+                                     tuple[str, ...]]:
+    orgs = frozenset(pack.lists["orgs"]) | frozenset(pack.lists["generic_units"])
+    suffix = regex.compile("(?:" + "|".join(sorted(map(regex.escape, pack.lists["org_suffixes"]),
+                                                   key=len, reverse=True)) + ")$")
+    protected = pack.compile_list("org_patterns")
+    prefixes = tuple(sorted(pack.lists["org_prefixes"], key=len, reverse=True))
+    return orgs, suffix, protected, prefixes
+
+
+def _tokens(pack: RulePack, piece: str) -> list[tuple[str, int, int]]:
+    """jieba words of a piece, with protected organisation patterns kept whole."""
+    _, _, protected, _ = _lexicon(pack)
+    spans = [m.span() for m in protected.finditer(piece)] if protected else []
+    out: list[tuple[str, int, int]] = []
+    pos = 0
+    for start, end in spans + [(len(piece), len(piece))]:
+        if start > pos:
+            out.extend((w, pos + s, pos + e) for w, s, e in segment.words(pack, piece[pos:start]))
+        if end > start:
+            out.append((piece[start:end], start, end))
+        pos = end
+    return out
+
+
+def split_run(pack: RulePack, piece: str) -> list[tuple[int, int]]:
+    """Spans of the organisation names in a piece with no separators."""
+    orgs, suffix, protected, prefixes = _lexicon(pack)
+    tokens = _tokens(pack, piece)
+    known = [t for t in tokens if t[0] in orgs or (protected and protected.fullmatch(t[0]))]
+    if len(known) < 2:
+        return [(0, len(piece))]
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    for word, w_start, w_end in tokens:
+        is_known = word in orgs or bool(protected and protected.fullmatch(word))
+        if is_known and start is not None and piece[start:w_start] not in prefixes:
+            spans.append((start, w_start))
+            start = None
+        if start is None:
+            start = w_start
+        if is_known or suffix.search(piece[start:w_end]):
+            spans.append((start, w_end))
+            start = None
+    if start is not None:
+        spans.append((start, len(piece)))
+    return spans
+
+
+def _strip_tail(pack: RulePack, text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop trailing 等 / 等有关部门 and leading connectives from a name's span."""
+    trail = pack.compile_list("unit_trailers")
+    while end > start:
+        m = trail.search(text, start, end) if trail else None
+        if not m or m.end() != end:
+            break
+        end = m.start()
+    while start < end and text[start] in " 及和与由以":
+        start += 1
+    return start, end
+
+
+def _share_ending(names: list[tuple[int, int]], text: str, prefixes: tuple[str, ...]) -> list[str]:
+    """市、区县党委政府 → 市党委政府, 区县党委政府: a bare level word takes the last name's ending."""
+    written = [text[s:e] for s, e in names]
+    last = written[-1] if written else ""
+    level = next((p for p in prefixes if last.startswith(p) and len(last) > len(p)), None)
+    if level is None:
+        return written
+    ending = last[len(level):]
+    return [w + ending if w in prefixes and w != last else w for w in written]
+
+
+def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact]:
+    """One fact per name in the match's list. ``lead_first``: the document declares that the
+    first unit of each list leads (列第一位者为牵头单位)."""
+    fields = dict(match.rule.fields)
+    role = fields.pop("role", "responsible")
+    lead_first = bool(fields.pop("follows_convention", False)) and lead_first
+    list_span = match.span("list")
+    if list_span is None:
+        return []
+    _, _, _, prefixes = _lexicon(ctx.pack)
+    shadow = ctx.doc.shadow
+    names: list[tuple[int, int]] = []
+    pos = list_span[0]
+    for sep in list(_SEPARATORS.finditer(shadow, list_span[0], list_span[1])) + [None]:
+        piece_end = sep.start() if sep else list_span[1]
+        piece_start, piece_end = _strip_tail(ctx.pack, shadow, pos, piece_end)
+        if piece_end > piece_start:
+            for s, e in split_run(ctx.pack, shadow[piece_start:piece_end]):
+                s, e = _strip_tail(ctx.pack, shadow, piece_start + s, piece_start + e)
+                if e > s:
+                    names.append((s, e))
+        pos = sep.end() if sep else list_span[1]
+    written = _share_ending(names, ctx.doc.text, prefixes)
+    facts = []
+    for i, ((start, end), name) in enumerate(zip(names, written)):
+        this_role = "lead" if lead_first and i == 0 else ("responsible" if lead_first else role)
+        facts.append(ctx.fact("unit", match.rule, start, end, name=name, role=this_role, **fields))
+    return facts
+
+
+def extract(ctx: Context) -> list[Fact]:
+    convention = ctx.pack.compile_list("lead_first_conventions")
+    lead_first = bool(convention and convention.search(ctx.doc.shadow))
+    return [f for m in run_rules(ctx, "unit") for f in interpret(ctx, m, lead_first)]

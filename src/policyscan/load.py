@@ -1,0 +1,209 @@
+"""LOAD stage: turn input paths into decoded ``Document`` objects.
+
+Government sites serve UTF-8, GBK/GB18030 and Big5 (often without saying which), so
+decoding is guessed from the bytes. The decoded text is kept exactly as an editor
+shows it -- BOM removed, line endings untouched -- because every later offset points
+into it.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+
+from charset_normalizer import from_bytes
+
+from .model import Document, InputError
+
+_SNIFF_SIZE = 8192  # how much of the start (bytes, then characters) is checked for binary content
+_MAX_CONTROL_SHARE = 0.05  # above this share of control characters a file is binary
+_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# GB18030 and Big5 accept many of the same byte strings, so results are scored;
+# cp950 is Microsoft's Big5 with extra characters (e.g. 碁, 銹, €) that plain Big5 lacks.
+# On a tied score the earlier one wins: mainland documents are the common case.
+_CHINESE_LEGACY = ("gb18030", "big5", "cp950")
+
+# Punctuation used in Chinese text: CJK symbols (、。〔〕《》), full-width forms (，：（）),
+# general punctuation (“”—…).
+_COMMON_PUNCT = ((0x3000, 0x303F), (0xFF00, 0xFFEF), (0x2010, 0x2027))
+# What a wrong legacy decoding typically produces: private use, compatibility
+# ideographs, rare CJK extensions, and the kana, Greek and Cyrillic that GB18030
+# makes of Big5 bytes.
+_UNLIKELY = (
+    (0xE000, 0xF8FF),
+    (0xF900, 0xFAFF),
+    (0x3400, 0x4DBF),
+    (0x20000, 0x10FFFF),
+    (0x3040, 0x30FF),
+    (0x0370, 0x04FF),
+)
+# The frequent-character blocks of both legacy standards: GB2312 level 1 (3,755
+# simplified characters) and Big5's frequent block (5,401 traditional characters).
+_FREQUENT_BLOCKS = (("gb2312", 0xB0A1, 0xD7F9), ("big5", 0xA440, 0xC67E))
+
+
+def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+@lru_cache(maxsize=None)
+def _is_frequent_hanzi(char: str) -> bool:
+    """Judged by the character alone, whichever codec produced it, so scores compare fairly.
+
+    Block membership is not enough: GB bytes read as Big5 (and the reverse) mostly land
+    on valid CJK ideographs -- just obscure ones.
+    """
+    for encoding, low, high in _FREQUENT_BLOCKS:
+        try:
+            encoded = char.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        if len(encoded) == 2 and low <= int.from_bytes(encoded, "big") <= high:
+            return True
+    return False
+
+
+def _chinese_score(text: str) -> float:
+    """How plausible ``text`` is as Chinese: share of frequent characters minus unlikely ones."""
+    frequent = unlikely = non_ascii = 0
+    for char in text:
+        code = ord(char)
+        if code < 0x80:
+            continue
+        non_ascii += 1
+        if _is_frequent_hanzi(char) or _in_ranges(code, _COMMON_PUNCT):
+            frequent += 1
+        elif _in_ranges(code, _UNLIKELY):
+            unlikely += 1
+    return (frequent - unlikely) / max(non_ascii, 1)
+
+
+def _strict(data: bytes, encoding: str) -> str | None:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+def _decode_with_bom(data: bytes) -> tuple[str, str] | None:
+    """A BOM is the only reliable encoding label a .txt file carries, so it is trusted first."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data[len(bom):], encoding)
+            if text is not None:
+                return text, "utf-8-sig" if encoding == "utf-8" else encoding
+    return None
+
+
+def _decode_without_bom(data: bytes) -> tuple[str, str] | None:
+    """Strict decodings first; charset_normalizer only when none of them fits."""
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    candidates: list[tuple[str, str]] = []
+    for encoding in _CHINESE_LEGACY:
+        text = _strict(data, encoding)
+        if text is not None:
+            candidates.append((text, encoding))
+    if candidates:
+        return max(candidates, key=lambda candidate: _chinese_score(candidate[0]))
+    guess = from_bytes(data).best()
+    if guess is None:
+        return None
+    return str(guess), codecs.lookup(guess.encoding).name
+
+
+def _has_binary_content(text: str) -> bool:
+    """NULs or many control characters mean the bytes were never meant as text."""
+    sample = text[:_SNIFF_SIZE]
+    if "\x00" in sample:
+        return True
+    controls = sum(
+        1
+        for char in sample
+        if char not in _TEXT_CONTROLS and unicodedata.category(char) == "Cc"
+    )
+    return controls > _MAX_CONTROL_SHARE * len(sample)
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
+    """Return (text, encoding_name). Raise InputError naming `name` and the problem."""
+    decoded = _decode_with_bom(data)
+    if decoded is None:
+        # Checked on the raw bytes too: binary data often decodes "successfully".
+        if b"\x00" in data[:_SNIFF_SIZE]:
+            raise InputError(f"{name}: binary file, not text")
+        decoded = _decode_without_bom(data)
+        if decoded is None:
+            raise InputError(f"{name}: cannot decode as UTF-8, GB18030 or Big5")
+    text, encoding = decoded
+    if not text.strip():
+        raise InputError(f"{name}: empty file")
+    if _has_binary_content(text):
+        raise InputError(f"{name}: binary file, not text")
+    return text, encoding
+
+
+_OS_PROBLEMS: tuple[tuple[type[OSError], str], ...] = (
+    (FileNotFoundError, "no such file or directory"),
+    (PermissionError, "permission denied"),
+    (IsADirectoryError, "is a directory, not a file"),
+)
+
+
+def read_document(path: str) -> Document:
+    """Read one file (or '-' for stdin bytes via sys.stdin.buffer) into a Document(path=path as given, text=..., encoding=...)."""
+    try:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read()
+    except OSError as exc:
+        problem = next(
+            (text for kind, text in _OS_PROBLEMS if isinstance(exc, kind)),
+            (exc.strerror or str(exc)).lower(),
+        )
+        raise InputError(f"{path}: {problem}") from exc
+    text, encoding = decode_bytes(data, path)
+    return Document(path=path, text=text, encoding=encoding)
+
+
+def _txt_files_under(folder: str) -> list[str]:
+    """Sorted by path components so a folder's files stay together ("a/b" before "a-c")."""
+    found: list[tuple[str, ...]] = []
+    for root, _dirs, files in os.walk(folder):
+        relative = os.path.relpath(root, folder)
+        prefix = () if relative == os.curdir else tuple(relative.split(os.sep))
+        # Scraped files from Windows machines are often named *.TXT.
+        found.extend(prefix + (name,) for name in files if name.lower().endswith(".txt"))
+    return [os.path.join(folder, *parts) for parts in sorted(found)]
+
+
+def expand_paths(paths: list[str]) -> list[str]:
+    """Files as given; folders recursively -> their *.txt files (sorted); '-' kept as is. A path that does not exist is kept too (read_document reports it)."""
+    expanded: list[str] = []
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            expanded.extend(_txt_files_under(path))
+        else:
+            expanded.append(path)
+    return expanded
+
+
+def iter_documents(paths: list[str]) -> Iterator[Document | InputError]:
+    """For each expanded input, the Document or the InputError for it — one bad file never stops the rest."""
+    for path in expand_paths(paths):
+        try:
+            yield read_document(path)
+        except InputError as error:
+            yield error

@@ -1,0 +1,112 @@
+"""The small data model every pipeline stage shares: documents, sections, items, facts.
+
+Offsets are always character offsets into ``Document.text`` (the decoded text as the
+user would open it). ``Document.shadow`` is a normalised copy of the same length, so an
+offset found by matching the shadow is an offset into the original too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+FACT_KINDS: tuple[str, ...] = ("quota", "deadline", "unit", "target")
+
+
+@dataclass
+class Section:
+    """A numbered heading of the document and the span it governs (heading to next sibling)."""
+
+    path: str  # e.g. "二/(四)/1"
+    marker: str  # the heading's own marker, e.g. "(四)"
+    title: str  # heading text after the marker, up to the first 。 or line end
+    start: int  # offset of the marker
+    end: int  # offset where the section's span ends
+    depth: int  # 1 for the outermost heading level
+    children: list[Section] = field(default_factory=list)
+
+    @property
+    def is_item(self) -> bool:
+        """A task item is a numbered section with no numbered sections below it."""
+        return not self.children
+
+
+@dataclass
+class Fact:
+    """One extracted fact tied to its exact place in the document."""
+
+    kind: str  # one of FACT_KINDS
+    text: str  # exact source substring, Document.text[start:end]
+    start: int
+    end: int
+    section: str  # section path, "" for text before the first heading
+    rule: str  # id of the rule that produced it
+    fields: dict[str, Any] = field(default_factory=dict)
+
+    def to_record(self, doc: str) -> dict[str, Any]:
+        """The JSONL record of this fact (see README, "JSONL schema")."""
+        record: dict[str, Any] = {
+            "doc": doc,
+            "kind": self.kind,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "section": self.section,
+            "rule": self.rule,
+        }
+        record.update(self.fields)
+        return record
+
+
+@dataclass
+class Document:
+    """A decoded document and everything the pipeline learns about it."""
+
+    path: str  # the path as the user gave it ("-" for stdin)
+    text: str  # decoded original text
+    encoding: str = "utf-8"
+    shadow: str = ""  # normalised text, same length as ``text``
+    chrome: list[tuple[int, int]] = field(default_factory=list)  # web-page chrome spans
+    sections: list[Section] = field(default_factory=list)  # top-level sections (a tree)
+    issued: str | None = None  # the document's own date, ISO (issue / signature date)
+    year: int | None = None  # the document's own year, from ``issued`` or a year-only label
+    facts: list[Fact] = field(default_factory=list)
+
+    def all_sections(self) -> list[Section]:
+        """Every section of the tree in document order."""
+        out: list[Section] = []
+        stack = list(reversed(self.sections))
+        while stack:
+            section = stack.pop()
+            out.append(section)
+            stack.extend(reversed(section.children))
+        return out
+
+    def items(self) -> list[Section]:
+        """The task items: leaf sections in document order."""
+        return [s for s in self.all_sections() if s.is_item]
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section whose span holds ``offset``."""
+        found: Section | None = None
+        level = self.sections
+        while True:
+            inner = next((s for s in level if s.start <= offset < s.end), None)
+            if inner is None:
+                return found
+            found, level = inner, inner.children
+
+    def in_chrome(self, start: int, end: int) -> bool:
+        """True when the span overlaps web-page chrome."""
+        return any(start < c_end and c_start < end for c_start, c_end in self.chrome)
+
+
+class PolicyscanError(Exception):
+    """An error the user can act on; the message names the file and the problem."""
+
+
+class InputError(PolicyscanError):
+    """A document could not be read or decoded."""
+
+
+class RulePackError(PolicyscanError):
+    """A rule pack is malformed: the message names the file, the rule id and the problem."""

@@ -1,0 +1,205 @@
+"""Rule packs: YAML files of patterns, building blocks and lexicons, compiled once.
+
+A pack is data, not code. The built-in packs live in ``rules/`` (shipped inside the
+wheel as ``policyscan/rules``); users add packs with ``--rules PATH``. Later packs
+override earlier ones: a rule with an existing id replaces it, a block with an existing
+name replaces it, and lists (lexicons, cue tables, chrome patterns) are extended.
+See README "Rule-pack format".
+"""
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+from .model import FACT_KINDS, RulePackError
+
+RULE_KEYS = {"id", "kind", "pattern", "fields", "action", "priority", "description",
+             "examples", "counter_examples"}
+ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker rules
+# Top-level sections of a pack and whether they hold a mapping or a list.
+MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms", "checks")
+LIST_SECTIONS = ("chrome_lines", "chrome_tail", "title_lines", "headings", "orgs",
+                 "org_patterns", "org_suffixes", "org_prefixes", "generic_units",
+                 "unit_trailers", "lead_first_conventions")
+_BLOCK_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Han}
+
+
+@dataclass
+class Rule:
+    """One compiled rule of a pack."""
+
+    id: str
+    kind: str
+    pattern: str  # as written, with {block} references
+    compiled: regex.Pattern[str]
+    source: str  # the file the rule came from
+    fields: dict[str, Any] = field(default_factory=dict)
+    action: str = "emit"
+    priority: int = 0
+    description: str = ""
+    examples: list[dict[str, Any]] = field(default_factory=list)
+    counter_examples: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)  # hashed by identity: compiled once, then used as a cache key
+class RulePack:
+    """All packs merged: rules by kind, expanded blocks, and the lexicons stages need."""
+
+    rules: list[Rule]
+    blocks: dict[str, str]
+    lists: dict[str, list[Any]]
+    tables: dict[str, dict[str, Any]]
+    sources: list[str]
+
+    def by_kind(self, kind: str) -> list[Rule]:
+        return [r for r in self.rules if r.kind == kind]
+
+    def compile_list(self, name: str) -> regex.Pattern[str] | None:
+        """One alternation of a list of patterns (chrome lines, title lines), or None if empty."""
+        items = self.lists.get(name) or []
+        if not items:
+            return None
+        return regex.compile("|".join(f"(?:{self.expand(p, name)})" for p in items), regex.V1)
+
+    def expand(self, pattern: str, where: str) -> str:
+        """Replace {block} references; the error names where the bad reference is."""
+        return _expand(pattern, self.blocks, where)
+
+
+def builtin_rules_dir() -> Path:
+    """The packs shipped with the package (wheel), or the repository's rules/ (editable)."""
+    packaged = importlib.resources.files("policyscan") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+def pack_files(path: Path) -> list[Path]:
+    """A pack path is a YAML file or a folder of them (sorted by name)."""
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+    if path.is_file():
+        return [path]
+    raise RulePackError(f"{path}: no such rule pack (file or folder)")
+
+
+def _expand(pattern: str, blocks: dict[str, str], where: str, seen: tuple[str, ...] = ()) -> str:
+    def substitute(m: regex.Match[str]) -> str:
+        name = m.group(1)
+        if name not in blocks:
+            raise RulePackError(f"{where}: unknown block {{{name}}}")
+        if name in seen:
+            raise RulePackError(f"{where}: block {{{name}}} refers to itself")
+        return "(?:" + _expand(blocks[name], blocks, where, seen + (name,)) + ")"
+
+    return _BLOCK_REF.sub(substitute, pattern)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RulePackError(f"{path}: not valid YAML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(f"{path}: cannot read: {exc}") from exc
+    if not isinstance(data, dict):
+        raise RulePackError(f"{path}: a rule pack must be a mapping at the top level")
+    unknown = set(data) - {"pack", "description", "rules", *MAPPING_SECTIONS, *LIST_SECTIONS}
+    if unknown:
+        raise RulePackError(f"{path}: unknown top-level key(s): {', '.join(sorted(unknown))}")
+    return data
+
+
+def _raw_rules(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
+    raw = data.get("rules") or []
+    if not isinstance(raw, list):
+        raise RulePackError(f"{path}: 'rules' must be a list")
+    for i, entry in enumerate(raw):
+        where = f"{path}: rule #{i + 1}"
+        if not isinstance(entry, dict):
+            raise RulePackError(f"{where}: must be a mapping")
+        rid = entry.get("id")
+        if not isinstance(rid, str) or not rid:
+            raise RulePackError(f"{where}: missing 'id'")
+        where = f"{path}: rule {rid}"
+        unknown = set(entry) - RULE_KEYS
+        if unknown:
+            raise RulePackError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
+        if entry.get("kind") not in FACT_KINDS:
+            raise RulePackError(f"{where}: 'kind' must be one of {', '.join(FACT_KINDS)}")
+        if not isinstance(entry.get("pattern"), str) or not entry["pattern"]:
+            raise RulePackError(f"{where}: missing 'pattern'")
+        if entry.get("action", "emit") not in ACTIONS:
+            raise RulePackError(f"{where}: 'action' must be one of {', '.join(ACTIONS)}")
+        if not isinstance(entry.get("fields", {}), dict):
+            raise RulePackError(f"{where}: 'fields' must be a mapping")
+        for ex in entry.get("examples") or []:
+            if not (isinstance(ex, dict) and isinstance(ex.get("text"), str)
+                    and isinstance(ex.get("expect", {}), dict)):
+                raise RulePackError(f"{where}: each example needs 'text' and an 'expect' mapping")
+        if not all(isinstance(t, str) for t in entry.get("counter_examples") or []):
+            raise RulePackError(f"{where}: counter_examples must be a list of texts")
+    return raw
+
+
+def load_pack(extra: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> RulePack:
+    """Merge the built-in packs with user packs, compile every rule once (cached)."""
+    return _load_pack(tuple(str(Path(p)) for p in extra), tuple(disable))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_pack(extra: tuple[str, ...], disable: tuple[str, ...]) -> RulePack:
+    files = pack_files(builtin_rules_dir())
+    for p in extra:
+        files.extend(pack_files(Path(p)))
+    blocks: dict[str, str] = {}
+    lists: dict[str, list[Any]] = {name: [] for name in LIST_SECTIONS}
+    tables: dict[str, dict[str, Any]] = {name: {} for name in MAPPING_SECTIONS if name != "blocks"}
+    raw_rules: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for path in files:
+        data = _read_yaml(path)
+        for name in MAPPING_SECTIONS:
+            section = data.get(name) or {}
+            if not isinstance(section, dict):
+                raise RulePackError(f"{path}: '{name}' must be a mapping")
+            (blocks if name == "blocks" else tables[name]).update(section)
+        for name in LIST_SECTIONS:
+            section = data.get(name) or []
+            if not isinstance(section, list):
+                raise RulePackError(f"{path}: '{name}' must be a list")
+            lists[name].extend(section)
+        for entry in _raw_rules(path, data):
+            raw_rules.pop(entry["id"], None)  # an override takes the overriding pack's place
+            raw_rules[entry["id"]] = (path, entry)
+    unknown = set(disable) - set(raw_rules)
+    if unknown:
+        raise RulePackError(f"--disable: no rule with id {', '.join(sorted(unknown))}")
+    for name, value in blocks.items():
+        if not isinstance(value, str):
+            raise RulePackError(f"block {name}: must be a regular-expression string")
+    rules = []
+    for rid, (path, entry) in raw_rules.items():
+        if rid in disable:
+            continue
+        where = f"{path}: rule {rid}"
+        expanded = _expand(entry["pattern"], blocks, where)
+        try:
+            compiled = regex.compile(expanded, regex.V1)
+        except regex.error as exc:
+            raise RulePackError(f"{where}: bad pattern: {exc}") from exc
+        rules.append(Rule(
+            id=rid, kind=entry["kind"], pattern=entry["pattern"], compiled=compiled,
+            source=str(path), fields=dict(entry.get("fields") or {}),
+            action=entry.get("action", "emit"), priority=int(entry.get("priority", 0)),
+            description=entry.get("description", ""),
+            examples=list(entry.get("examples") or []),
+            counter_examples=list(entry.get("counter_examples") or []),
+        ))
+    return RulePack(rules=rules, blocks=blocks, lists=lists, tables=tables,
+                    sources=[str(f) for f in files])

@@ -1,0 +1,137 @@
+"""STRUCTURE stage: web-page chrome, heading tree and the document's own date.
+
+Headings of Chinese official documents (一、 / (一) / 1. / (1) / ①) are found at the start
+of a line or after a run of spaces, because scraped pages often lose the line breaks
+between a heading and the paragraph before it. Nesting follows the order in which marker
+styles first appear (a style seen before closes everything opened after it), which is how
+a reader follows a document that skips a level.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from .model import Document, Section
+from .rules import RulePack
+
+# Where a heading may start: line start, or after two or more spaces (a lost line break).
+_SEGMENT_START = regex.compile(r"(?:^|(?<=\n)|(?<=[ ]{2}))[ ]*", regex.M)
+_PARENTHETICAL = regex.compile(r"\([^()]*\)")
+_DATE = regex.compile(r"((?:19|20)\d\d)\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})\s*日?")
+
+
+@dataclass
+class _Marker:
+    style: str  # the heading style's name in the pack, e.g. "cn_paren"
+    label: str  # what goes into the section path, e.g. "(四)"
+    start: int
+    title_start: int
+
+
+def find_chrome(doc: Document, pack: RulePack) -> list[tuple[int, int]]:
+    """Spans of page furniture: whole lines that match a chrome pattern, and everything
+    from a tail marker (download notices, 'related reading') to the end."""
+    lines = pack.compile_list("chrome_lines")
+    tail = pack.compile_list("chrome_tail")
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in doc.shadow.splitlines(keepends=True):
+        body = line.strip()
+        if tail is not None and body and tail.search(body):
+            spans.append((offset, len(doc.shadow)))
+            break
+        if lines is not None and body and lines.search(body):
+            spans.append((offset, offset + len(line)))
+        offset += len(line)
+    return spans
+
+
+def _heading_styles(pack: RulePack) -> list[tuple[str, regex.Pattern[str], str]]:
+    styles = []
+    for entry in pack.lists["headings"]:
+        styles.append((entry["style"], regex.compile(pack.expand(entry["pattern"], "headings")),
+                       entry.get("label", "{marker}")))
+    return styles
+
+
+def _markers(doc: Document, pack: RulePack) -> list[_Marker]:
+    styles = _heading_styles(pack)
+    found: list[_Marker] = []
+    for seg in _SEGMENT_START.finditer(doc.shadow):
+        pos = seg.end()
+        if doc.in_chrome(pos, pos + 1):
+            continue
+        for style, pattern, label in styles:
+            m = pattern.match(doc.shadow, pos)
+            if m:
+                marker = m.group("marker")
+                found.append(_Marker(style, label.replace("{marker}", marker), pos, m.end()))
+                break
+    return found
+
+
+def _title(doc: Document, start: int) -> str:
+    end = len(doc.shadow)
+    for stop in ("。", "\n", "  "):
+        i = doc.shadow.find(stop, start)
+        if i != -1:
+            end = min(end, i)
+    return doc.text[start:end].strip()
+
+
+def build_sections(doc: Document, pack: RulePack) -> list[Section]:
+    """The heading tree; each section spans from its marker to the next marker of the same
+    or an outer level (or the document's end / the start of trailing chrome)."""
+    body_end = min((s for s, e in doc.chrome if e == len(doc.text)), default=len(doc.text))
+    roots: list[Section] = []
+    stack: list[tuple[str, Section]] = []  # (style, section), outermost first
+    for mk in _markers(doc, pack):
+        if mk.start >= body_end:
+            break
+        styles = [style for style, _ in stack]
+        if mk.style in styles:
+            del stack[styles.index(mk.style):]
+        depth = len(stack) + 1
+        path = "/".join([s.marker for _, s in stack] + [mk.label])
+        section = Section(path=path, marker=mk.label, title=_title(doc, mk.title_start),
+                          start=mk.start, end=body_end, depth=depth)
+        (stack[-1][1].children if stack else roots).append(section)
+        stack.append((mk.style, section))
+    _close(roots, body_end)
+    return roots
+
+
+def _close(sections: list[Section], end: int) -> None:
+    """Each section ends where its next sibling starts; the last one where its parent ends."""
+    for current, following in zip(sections, sections[1:] + [None]):
+        current.end = following.start if following else end
+        _close(current.children, current.end)
+
+
+def document_date(doc: Document, pack: RulePack) -> str | None:
+    """The document's own date (ISO), from labelled metadata or a signature line.
+
+    Labelled dates (成文日期, 发布日期, 印发) win over a bare signature line; within a kind,
+    the first one found is taken."""
+    best: tuple[int, str] | None = None
+    date_labels = pack.tables["cues"].get("date_labels", [])
+    for m in _DATE.finditer(doc.shadow):
+        year, month, day = (int(g) for g in m.groups())
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        line_start = doc.shadow.rfind("\n", 0, m.start()) + 1
+        line_end = doc.shadow.find("\n", m.end())
+        line = doc.shadow[line_start: line_end if line_end != -1 else len(doc.shadow)]
+        before = doc.shadow[max(line_start, m.start() - 12): m.start()]
+        after = doc.shadow[m.end(): m.end() + 4]
+        if any(label in before for label in date_labels) or after.startswith("印发"):
+            rank = 0
+        elif not _PARENTHETICAL.sub("", line.replace(m.group(0), "")).strip():
+            rank = 1  # a signature line holding nothing but the date
+        else:
+            continue
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
+        if best is None or rank < best[0]:
+            best = (rank, iso)
+    return best[1] if best else None
