@@ -62,13 +62,22 @@ class Context:
         return ctx
 
     def _title_spans(self) -> list[tuple[int, int]]:
-        """Title-block lines before the first heading (names of the document itself)."""
+        """Title-block lines before the first heading (names of the document itself); a
+        title broken over two lines takes the short unpunctuated line before it too."""
         pattern = self.pack.compile_list("title_lines")
+        if pattern is None:
+            return []
         first = self.doc.sections[0].start if self.doc.sections else len(self.doc.shadow)
-        spans, offset = [], 0
+        spans: list[tuple[int, int]] = []
+        offset, previous = 0, None
         for line in self.doc.shadow[:first].splitlines(keepends=True):
-            if pattern is not None and line.strip() and pattern.search(line.strip()):
+            body = line.strip()
+            if body and pattern.search(body):
+                if previous and len(previous[2]) <= 40 and not _CLAUSE_BREAK.search(previous[2]):
+                    spans.append(previous[:2])
                 spans.append((offset, offset + len(line)))
+            if body:
+                previous = (offset, offset + len(line), body)
             offset += len(line)
         return spans
 
@@ -145,13 +154,13 @@ class Context:
 
 def run_rules(ctx: Context, kind: str) -> list[Match]:
     """Every rule of ``kind`` over the shadow; overlaps go to the higher priority, then the
-    longer match, then the earlier one. Skip rules win spans but yield nothing."""
+    longer match, then the earlier one, then a skip rule. Skip rules win spans but yield nothing."""
     candidates: list[Match] = []
     for rule in ctx.pack.by_kind(kind):
         for m in rule.compiled.finditer(ctx.doc.shadow):
             if m.end() > m.start() and not ctx.is_ignored(m.start(), m.end()):
                 candidates.append(Match(rule, m))
-    candidates.sort(key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start))
+    candidates.sort(key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.action != "skip"))
     taken: list[tuple[int, int]] = []
     kept: list[Match] = []
     for c in candidates:

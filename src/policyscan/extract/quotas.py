@@ -39,14 +39,15 @@ def _cue_before(ctx: Context, clause_start: int, number_start: int) -> tuple[str
     window = int(ctx.pack.tables["cues"].get("comparator_window", 10))
     lo = max(clause_start, number_start - window)
     text = ctx.doc.shadow[lo:number_start]
-    best: tuple[str, int] | None = None
+    found = []
     for word, cmp in _cue_table(ctx, "comparators_before"):
         i = text.rfind(word)
-        if i == -1 or _NUMBER_CHARS.search(text[i + len(word):].replace("一", "")):
-            continue
-        if best is None or lo + i > best[1]:
-            best = (cmp, lo + i)
-    return best
+        if i != -1 and not _NUMBER_CHARS.search(text[i + len(word):].replace("一", "")):
+            found.append((i + len(word), -i, cmp))
+    if not found:
+        return None
+    end, neg_start, cmp = max(found)  # nearest to the number; of those, the longest (不少于, not 少于)
+    return cmp, lo - neg_start
 
 
 def _cmp_after(ctx: Context, post: str | None) -> str | None:

@@ -69,6 +69,24 @@ def split_run(pack: RulePack, piece: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _is_name(pack: RulePack, name: str) -> bool:
+    """A name is kept when it is known, ends like an organisation, or is a bare level word
+    (县、乡负主体责任); prose caught by a loose list boundary is not."""
+    orgs, suffix, protected, prefixes = _lexicon(pack)
+    return (name in orgs or name in prefixes or bool(suffix.search(name))
+            or bool(protected and protected.fullmatch(name)))
+
+
+def _from_first_known(pack: RulePack, piece: str) -> int:
+    """Where a long piece's names begin: prose before a lost bracket ends at the first
+    known organisation (…尽快覆中型安置点有关乡镇 → 有关乡镇)."""
+    orgs, _, _, _ = _lexicon(pack)
+    if len(piece) <= 12:
+        return 0
+    first = next((start for word, start, _ in _tokens(pack, piece) if word in orgs), 0)
+    return first if first > 4 else 0  # a level prefix (区乡村振兴局) is part of the name
+
+
 def _strip_tail(pack: RulePack, text: str, start: int, end: int) -> tuple[int, int]:
     """Drop trailing 等 / 等有关部门 and leading connectives from a name's span."""
     trail = pack.compile_list("unit_trailers")
@@ -110,9 +128,10 @@ def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact
         piece_end = sep.start() if sep else list_span[1]
         piece_start, piece_end = _strip_tail(ctx.pack, shadow, pos, piece_end)
         if piece_end > piece_start:
+            piece_start += _from_first_known(ctx.pack, shadow[piece_start:piece_end])
             for s, e in split_run(ctx.pack, shadow[piece_start:piece_end]):
                 s, e = _strip_tail(ctx.pack, shadow, piece_start + s, piece_start + e)
-                if e > s:
+                if e > s and _is_name(ctx.pack, shadow[s:e]):
                     names.append((s, e))
         pos = sep.end() if sep else list_span[1]
     written = _share_ending(names, ctx.doc.text, prefixes)
