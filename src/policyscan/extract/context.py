@@ -14,6 +14,8 @@ from ..rules import Rule, RulePack
 _CLAUSE_BREAK = regex.compile(r"[,;。:!\n]|[ ]{2,}")
 _SENTENCE_BREAK = regex.compile(r"[。!\n]|[ ]{2,}")
 _CITATION = regex.compile(r"《[^《》\n]{1,80}》")
+# A short quotation is one phrase: commas inside “两不愁,三保障” do not end a clause.
+_QUOTATION = regex.compile(r"“[^“”\n]{1,30}”")
 
 
 @dataclass
@@ -90,7 +92,9 @@ class Context:
 
     @functools.cached_property
     def _clause_breaks(self) -> list[int]:
-        return [m.start() for m in _CLAUSE_BREAK.finditer(self.doc.shadow)]
+        quoted = [m.span() for m in _QUOTATION.finditer(self.doc.shadow)]
+        return [m.start() for m in _CLAUSE_BREAK.finditer(self.doc.shadow)
+                if not any(s < m.start() < e for s, e in quoted)]
 
     @functools.cached_property
     def _sentence_breaks(self) -> list[int]:

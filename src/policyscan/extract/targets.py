@@ -49,15 +49,36 @@ def _output_quotas(ctx: Context, start: int, end: int) -> list[Fact]:
 
 
 def _disqualified(ctx: Context, start: int, end: int) -> bool:
-    """A skip rule of kind target matches inside the clause (money put in, frequency …)."""
-    text = ctx.doc.shadow[start:end]
-    return any(r.compiled.search(text) for r in ctx.pack.by_kind("target") if r.action == "skip")
-
-
-def _sentence_deadline(ctx: Context, start: int) -> Fact | None:
+    """A skip rule of kind target matches inside the clause (money put in, frequency …), or
+    inside the sentence for rules with ``scope: sentence`` (截止… makes the whole sentence
+    a statistic)."""
+    clause = ctx.doc.shadow[start:end]
     s_start, s_end = ctx.sentence(start)
-    dated = [d for d in ctx.facts_of("deadline", s_start, s_end) if d.fields.get("relation") in DATING]
-    return dated[0] if dated else None
+    sentence = ctx.doc.shadow[s_start:s_end]
+    return any(r.compiled.search(sentence if r.fields.get("scope") == "sentence" else clause)
+               for r in ctx.pack.by_kind("target") if r.action == "skip")
+
+
+def _sentence_deadline(ctx: Context, cue: int) -> Fact | None:
+    """The dating deadline of the cue's sentence that stands before the cue or in its clause."""
+    s_start, _ = ctx.sentence(cue)
+    _, c_end = ctx.clause(cue)
+    dated = [d for d in ctx.facts_of("deadline", s_start, c_end) if d.fields.get("relation") in DATING]
+    return dated[-1] if dated else None
+
+
+def _starts_with(ctx: Context, start: int, words: list[str]) -> str | None:
+    return next((w for w in words if ctx.doc.shadow.startswith(w, start)), None)
+
+
+def _opens_clause(ctx: Context, deadline: Fact) -> int | None:
+    """Where the clause opened by ``deadline`` starts, when nothing but a lead-in word
+    (在, 力争 …) stands before the deadline in its clause."""
+    c_start, _ = ctx.clause(deadline.start)
+    lead = ctx.doc.shadow[c_start:deadline.start]
+    if not lead or lead in ctx.pack.tables["cues"].get("deadline_lead_ins", []):
+        return c_start
+    return None
 
 
 def _target(ctx: Context, rule: Rule, start: int, end: int, deadline: Fact | None) -> Fact:
@@ -71,18 +92,36 @@ def _dated_runs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
     if not rules:
         return []
     rule = rules[0]
+    means = ctx.pack.tables["cues"].get("means", [])
     out: list[Fact] = []
-    openers = [d for d in ctx.facts_of("deadline", 0, len(ctx.doc.shadow))
-               if d.fields.get("relation") in DATING and ctx.clause(d.start)[0] == d.start]
-    opener_starts = {d.start for d in openers}
-    for d in openers:
-        s_start, s_end = ctx.sentence(d.start)
-        clauses = ctx.clauses_in(d.start, s_end)
-        if clauses and clauses[0][1] <= d.end and len(clauses) > 1:
-            clauses = [(clauses[0][0], clauses[1][1])] + clauses[2:]  # 到2025年, + its goal
-        for i, (c_start, c_end) in enumerate(clauses):
-            if i and c_start in opener_starts:
+    openers = {}
+    for d in ctx.facts_of("deadline", 0, len(ctx.doc.shadow)):
+        start = _opens_clause(ctx, d) if d.fields.get("relation") in DATING else None
+        if start is not None:
+            openers[start] = d
+    for opener_start, d in openers.items():
+        _, s_end = ctx.sentence(d.start)
+        clauses = ctx.clauses_in(opener_start, s_end)
+        if len(clauses) == 1 and clauses[0][1] <= d.end:
+            # a deadline standing alone (到XX年末。将…) governs the next clause
+            clauses += ctx.clauses_in(s_end + 1, ctx.sentence(s_end + 1)[1])[:1]
+        # the opener's clause joins the goal after it when it holds only the deadline or a
+        # means (从2023年到2025年,利用三年时间,将…打造成…)
+        first = 0
+        while first + 1 < len(clauses):
+            if first == 0:
+                joins = clauses[0][1] <= d.end or bool(_starts_with(ctx, d.end, means))
+            else:
+                joins = bool(_starts_with(ctx, clauses[first][0], means))
+            if not joins:
                 break
+            first += 1
+        run = [(clauses[0][0], clauses[first][1])] + clauses[first + 1:] if clauses else []
+        for i, (c_start, c_end) in enumerate(run):
+            if i and c_start in openers:
+                break
+            if i and _starts_with(ctx, c_start, means):
+                continue
             if any(c_start < e and s < c_end for s, e in taken):
                 continue
             out.append(_target(ctx, rule, c_start, c_end, d))
