@@ -22,7 +22,7 @@ _ARABIC = regex.compile(r"\d")
 _NUMBER_CHARS = regex.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
 _UNIT_ALIASES = {"万元": ("元", 10_000), "亿元": ("元", 100_000_000)}
 # Connectors that end an indicator phrase on its left (the subject before them is another thing).
-_INDICATOR_CUT = regex.compile(r".*(?:和|与|及|的|、|对|将|使|让|把|为|在|按|从|以)")
+_INDICATOR_CUT = regex.compile(r".*(?:和|与|以及|的|、|使|让|把|按照|对于)")
 # Where a counted noun after the quantity ends.
 _NOUN_STOP = regex.compile(r"[的和与及、\d(]")
 
@@ -64,25 +64,29 @@ def _value(match: Match, name: str) -> float | None:
     return None if text is None else parse_number(text)
 
 
-def _indicator(ctx: Context, clause_start: int, left: int, right: int) -> str | None:
-    """The phrase the quota measures: the noun phrase before it (低收入群体年人均纯收入不低于…),
-    or, for a bare count, the noun after it (5个乡村振兴重点帮扶镇)."""
+def _indicator(ctx: Context, clause_start: int, left: int, right: int, unit: str) -> str | None:
+    """The phrase the quota measures: the noun phrase before it, after the last verb or
+    connector (确保低收入群体年人均纯收入不低于… → 低收入群体年人均纯收入), or, for a bare
+    count, the noun after it (5个乡村振兴重点帮扶镇)."""
     shadow = ctx.doc.shadow
+    cues = ctx.pack.tables["cues"]
     start = clause_start
     cut = _INDICATOR_CUT.match(shadow, clause_start, left)
     if cut:
         start = cut.end()
-    for word in ctx.pack.tables["cues"].get("goal", []):
-        if shadow.startswith(word, start):
-            start += len(word)
-            break
+    before = shadow[start:left]
+    verb_end = max((before.rfind(v) + len(v) for v in cues.get("indicator_verbs", []) if v in before),
+                   default=0)
+    start += verb_end
     end = left
-    while start < end and shadow[start] in " (":
+    while start < end and shadow[start] in " (?":
         start += 1
-    while end > start and shadow[end - 1] in " (":
+    while end > start and shadow[end - 1] in " (?":
         end -= 1
     if end - start >= 2:
         return ctx.doc.text[start:end]
+    if unit not in cues.get("counting_units", []):
+        return None
     _, clause_end = ctx.clause(right)
     stop = _NOUN_STOP.search(shadow, right, clause_end)
     end = stop.start() if stop else clause_end
@@ -133,7 +137,7 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         low=low if cmp == "range" else None,
         high=high if cmp == "range" else None,
         unit=unit_text, cmp=cmp,
-        indicator=_indicator(ctx, clause_start, start, match.end),
+        indicator=_indicator(ctx, clause_start, start, match.end, unit_text),
         **fields,
     )
 
