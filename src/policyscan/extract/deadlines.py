@@ -1,8 +1,8 @@
 """Deadlines: a relation (by / from / during / in) and ISO dates, with missing years taken
 from context and placeholder years (XX年) left unresolved.
 
-Rule patterns name the parts of a date: ``year``, ``month``, ``part`` (底, 末, 上半年,
-秋学期 …) and, for spans, ``year2``, ``month2``, ``part2``; ``period`` for named plan
+Rule patterns name the parts of a date: ``year``, ``month``, ``day``, ``part`` (底, 末,
+上半年, 秋学期 …) and, for spans, ``year2``, ``month2``, ``part2``; ``period`` for named plan
 periods (十四五); ``this_year`` for 今年; ``days`` / ``months`` for bounds counted from the
 document's own date. The relation comes from the rule's ``fields``.
 """
@@ -47,10 +47,14 @@ def _context_year(ctx: Context, offset: int) -> int | None:
     return int(earlier[-1].group(1)) if earlier else None
 
 
-def _bounds(ctx: Context, year: int | None, month: int | None, part: str | None) -> tuple[str, str] | None:
+def _bounds(ctx: Context, year: int | None, month: int | None, part: str | None,
+            day: int | None = None) -> tuple[str, str] | None:
     """First and last day of the named period, or None when the year is unknown."""
     if year is None:
         return None
+    if month and day and day <= calendar.monthrange(year, month)[1]:
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
+        return iso, iso
     periods = ctx.pack.tables["periods"]
     if part and part in periods and isinstance(periods[part][0], str):
         first, last = periods[part]
@@ -67,11 +71,13 @@ def _resolve(ctx: Context, match: Match, suffix: str = "") -> tuple[str, str] | 
     year_text = match.group("year" + suffix)
     month = _month(match.group("month" + suffix))
     part = match.group("part" + suffix)
+    day_text = match.group("day" + suffix)
+    day = int(day_text) if day_text and day_text.isdigit() else None
     if year_text is not None:
         year = _year(year_text)  # None for a placeholder such as XX
     else:
         year = _context_year(ctx, match.start)
-    return _bounds(ctx, year, month, part)
+    return _bounds(ctx, year, month, part, day)
 
 
 def _relative(ctx: Context, match: Match) -> str | None:
@@ -98,6 +104,8 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         if not years:
             return None
         begin, date = f"{years[0]}-01-01", f"{years[1]}-12-31"
+        if relation == "from":
+            date = begin
     elif match.group("this_year"):
         bounds = _bounds(ctx, ctx.doc.year, None, None)
         date = bounds[1] if bounds else None

@@ -2,7 +2,8 @@
 indicator it measures.
 
 Rule patterns find the quantity itself, with named groups ``num`` (or ``low`` and
-``high``), ``mult``, ``unit`` and an optional ``post`` cue (以上, 左右 …). The comparator cue
+``high``), ``approx`` (多/余 inside the number: 1000多万), ``mult``, ``unit``, an optional
+``post`` cue (以上, 左右 …) and ``qty`` (the span checked against jieba word boundaries). The comparator cue
 before the number (不低于, 达到 …) is looked up here in the pack's cue table, within the
 clause, because an indicator often stands between cue and number (不低于低保标准的1.3倍).
 """
@@ -20,7 +21,6 @@ from .numbers import MULTIPLIERS, parse_number, tidy
 
 _ARABIC = regex.compile(r"\d")
 _NUMBER_CHARS = regex.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
-_UNIT_ALIASES = {"万元": ("元", 10_000), "亿元": ("元", 100_000_000)}
 # Connectors that end an indicator phrase on its left (the subject before them is another thing).
 _INDICATOR_CUT = regex.compile(r".*(?:和|与|以及|的|、|使|让|把|按照|对于)")
 # Where a counted noun after the quantity ends.
@@ -108,9 +108,9 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
     fields: dict[str, Any] = dict(match.rule.fields)
     unit_text = simplified(match.group("unit") or fields.pop("unit", "") or "")
     factor = MULTIPLIERS.get(match.group("mult") or "", 1)
-    if unit_text in _UNIT_ALIASES:
-        unit_text, extra = _UNIT_ALIASES[unit_text]
-        factor *= extra
+    alias = ctx.pack.tables["cues"].get("unit_aliases", {}).get(unit_text)
+    if alias:
+        unit_text, factor = alias[0], factor * alias[1]
     low, high, value = _value(match, "low"), _value(match, "high"), _value(match, "num")
     q_span = match.span("qty") or (match.start, match.end)
     if _in_word(ctx, match, *q_span):
@@ -122,7 +122,7 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         low, high = tidy(low * factor), tidy(high * factor)
     elif value is not None:
         value = tidy(value * factor)
-        cmp = fields.pop("cmp", None) or _cmp_after(ctx, match.group("post"))
+        cmp = fields.pop("cmp", None) or _cmp_after(ctx, match.group("post") or match.group("approx"))
         before = _cue_before(ctx, clause_start, match.start)
         if before is not None:
             cmp = cmp or before[0]

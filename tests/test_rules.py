@@ -1,0 +1,268 @@
+"""Rule packs: every rule's own examples, malformed packs, user packs, ``policyscan rules``."""
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import policyscan
+from policyscan.cli import app
+from policyscan.examples import run_examples
+from policyscan.model import RulePackError
+from policyscan.pipeline import analyse_text
+from policyscan.rules import builtin_rules_dir, load_pack
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+SAMPLE = SAMPLES / "001_98f145120425fdfb.txt"
+runner = CliRunner()
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _invoke(*args: str):  # noqa: ANN202 - typer's Result
+    # A wide console so rich never folds rule ids in `rules list`.
+    return runner.invoke(app, list(args), env={"COLUMNS": "250"})
+
+
+# ---------------------------------------------------------------- (a) built-in examples
+
+_RESULTS = run_examples(load_pack())
+
+
+@pytest.mark.parametrize("result", _RESULTS, ids=[f"{r.rule}: {r.text}" for r in _RESULTS])
+def test_rule_example(result) -> None:  # noqa: ANN001 - ExampleResult
+    assert result.ok, result.problem
+
+
+def test_examples_were_collected() -> None:
+    """Guard against the parametrized test silently running on nothing."""
+    assert len(_RESULTS) >= 30
+    assert {r.rule.split(".")[0] for r in _RESULTS} == {"quota", "deadline", "unit", "target"}
+
+
+def test_builtin_packs_found() -> None:
+    pack = load_pack()
+    assert pack.sources, "no built-in rule pack found"
+    rules_dir = builtin_rules_dir()
+    assert rules_dir.is_dir()
+    names = [Path(s).name for s in pack.sources]
+    assert names == sorted(names)
+    for expected in ("00-core.yaml", "10-quota.yaml", "20-deadline.yaml", "30-unit.yaml", "40-target.yaml"):
+        assert expected in names
+    for source in pack.sources:
+        assert Path(source).is_file()
+        assert Path(source).resolve().parent == rules_dir.resolve()
+    package_dir = Path(policyscan.__file__).resolve().parent
+    if "site-packages" in package_dir.parts:  # installed from the wheel: packs ship inside it
+        assert rules_dir.resolve().is_relative_to(package_dir)
+    assert {r.kind for r in pack.rules} == {"quota", "deadline", "unit", "target"}
+
+
+def test_every_emit_rule_has_an_example() -> None:
+    """Reported, not enforced: emit rules without examples are listed as a warning."""
+    pack = load_pack()
+    lacking = [r.id for r in pack.rules if r.action == "emit" and not (r.examples or r.counter_examples)]
+    if lacking:
+        warnings.warn(f"rules without examples: {', '.join(lacking)}", UserWarning, stacklevel=1)
+    assert all(r.action in ("emit", "skip") for r in pack.rules)
+
+
+# ---------------------------------------------------------------- (b) malformed packs
+
+GOOD_RULE = """\
+  - id: {rid}
+    kind: quota
+    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>斤))'
+"""
+
+BAD_PACKS = {
+    "invalid_yaml": ("rules:\n  - id: x.bad\n    kind: [quota\n", None, "not valid YAML"),
+    "unknown_kind": ("rules:\n  - id: user.kind\n    kind: amount\n    pattern: 'x'\n",
+                     "user.kind", "'kind' must be one of"),
+    "bad_regex": ("rules:\n  - id: user.regex\n    kind: quota\n    pattern: '(?P<num>\\d+'\n",
+                  "user.regex", "bad pattern"),
+    "unknown_block": ("rules:\n  - id: user.block\n    kind: quota\n    pattern: '{nosuch}\\d+'\n",
+                      "user.block", "unknown block {nosuch}"),
+    "missing_id": ("rules:\n  - kind: quota\n    pattern: '\\d+斤'\n", "rule #1", "missing 'id'"),
+    "unknown_key": ("rules:\n  - id: user.key\n    kind: quota\n    pattern: '\\d+斤'\n    colour: red\n",
+                    "user.key", "unknown key(s): colour"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PACKS))
+def test_malformed_pack_raises(case: str, tmp_path: Path) -> None:
+    text, rule, problem = BAD_PACKS[case]
+    path = _write(tmp_path / f"{case}.yaml", text)
+    with pytest.raises(RulePackError) as caught:
+        load_pack((str(path),))
+    message = str(caught.value)
+    assert str(path) in message
+    if rule is not None:
+        assert rule in message
+    assert problem in message
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PACKS))
+def test_malformed_pack_cli_exits_2(case: str, tmp_path: Path) -> None:
+    text, rule, problem = BAD_PACKS[case]
+    path = _write(tmp_path / f"{case}.yaml", text)
+    result = _invoke("extract", "--rules", str(path), str(SAMPLE))
+    assert result.exit_code == 2, result.output
+    assert str(path) in result.stderr
+    assert problem in result.stderr
+    if rule is not None:
+        assert rule in result.stderr
+    assert result.stdout == ""
+
+
+def test_malformed_pack_in_a_folder_names_the_file(tmp_path: Path) -> None:
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    _write(folder / "a-good.yaml", "rules:\n" + GOOD_RULE.format(rid="user.jin"))
+    bad = _write(folder / "b-bad.yaml", BAD_PACKS["unknown_key"][0])
+    with pytest.raises(RulePackError, match=re.escape(str(bad))):
+        load_pack((str(folder),))
+
+
+def test_missing_pack_path(tmp_path: Path) -> None:
+    result = _invoke("extract", "--rules", str(tmp_path / "nope.yaml"), str(SAMPLE))
+    assert result.exit_code == 2
+    assert "nope.yaml" in result.stderr
+
+
+# ---------------------------------------------------------------- (c) user packs
+
+def _facts(text: str, pack, kind: str | None = None):  # noqa: ANN001, ANN202
+    return [f for f in analyse_text(text, pack=pack).facts if kind is None or f.kind == kind]
+
+
+def test_user_pack_adds_a_rule(tmp_path: Path) -> None:
+    text = "全年收购蔬菜300斤。"
+    assert not [f for f in _facts(text, load_pack(), "quota") if f.fields.get("unit") == "斤"]
+    path = _write(tmp_path / "jin.yaml", "rules:\n" + GOOD_RULE.format(rid="user.jin"))
+    pack = load_pack((str(path),))
+    assert "user.jin" in [r.id for r in pack.rules]
+    assert str(path) in pack.sources
+    facts = [f for f in _facts(text, pack, "quota") if f.rule == "user.jin"]
+    assert len(facts) == 1
+    assert (facts[0].text, facts[0].fields["value"], facts[0].fields["unit"]) == ("300斤", 300, "斤")
+
+
+def test_user_pack_overrides_a_rule_by_id(tmp_path: Path) -> None:
+    text = "发展大萝卜5000亩,投入1700万元。"
+    before = {(f.rule, f.fields["value"]) for f in _facts(text, load_pack(), "quota")}
+    assert ("quota.amount", 17000000) in before
+    path = _write(tmp_path / "override.yaml", """\
+rules:
+  - id: quota.amount
+    kind: quota
+    description: only areas in 亩
+    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>亩))'
+""")
+    pack = load_pack((str(path),))
+    rules = [r for r in pack.rules if r.id == "quota.amount"]
+    assert len(rules) == 1
+    assert rules[0].source == str(path)
+    assert rules[0].description == "only areas in 亩"
+    after = [(f.rule, f.fields["value"], f.fields["unit"]) for f in _facts(text, pack, "quota")]
+    assert after == [("quota.amount", 5000, "亩")]
+
+
+def test_disable_turns_a_rule_off() -> None:
+    text = "乡镇组织大型活动一年3-5次。"
+    ranges = [f for f in _facts(text, load_pack(), "quota") if f.fields.get("cmp") == "range"]
+    assert [(f.rule, f.fields["low"], f.fields["high"]) for f in ranges] == [("quota.range", 3, 5)]
+    pack = load_pack(disable=("quota.range",))
+    assert "quota.range" not in [r.id for r in pack.rules]
+    facts = _facts(text, pack, "quota")
+    assert not [f for f in facts if f.fields.get("cmp") == "range" or f.rule == "quota.range"]
+
+
+def test_disable_on_the_command_line(tmp_path: Path) -> None:
+    doc = _write(tmp_path / "doc.txt", "乡镇组织大型活动一年3-5次。\n")
+    on = _invoke("extract", "--format", "jsonl", "--kind", "quota", str(doc))
+    assert on.exit_code == 0, on.output
+    assert '"cmp": "range"' in on.stdout
+    off = _invoke("extract", "--format", "jsonl", "--kind", "quota", "--disable", "quota.range", str(doc))
+    assert off.exit_code == 0, off.output
+    assert '"cmp": "range"' not in off.stdout
+    assert "quota.range" not in off.stdout
+
+
+def test_disable_unknown_rule(tmp_path: Path) -> None:
+    with pytest.raises(RulePackError, match="nosuch"):
+        load_pack(disable=("nosuch",))
+    result = _invoke("extract", "--disable", "nosuch", str(SAMPLE))
+    assert result.exit_code == 2
+    assert "nosuch" in result.stderr
+    assert result.stdout == ""
+
+
+def test_user_pack_on_the_command_line(tmp_path: Path) -> None:
+    pack = _write(tmp_path / "jin.yaml", "rules:\n" + GOOD_RULE.format(rid="user.jin"))
+    doc = _write(tmp_path / "doc.txt", "全年收购蔬菜300斤。\n")
+    result = _invoke("extract", "--format", "jsonl", "--rules", str(pack), str(doc))
+    assert result.exit_code == 0, result.output
+    assert '"rule": "user.jin"' in result.stdout
+
+
+# ---------------------------------------------------------------- (d) policyscan rules
+
+def test_rules_list_shows_ids() -> None:
+    result = _invoke("rules", "list")
+    assert result.exit_code == 0, result.output
+    for rule in load_pack().rules:
+        assert rule.id in result.stdout
+
+
+def test_rules_list_includes_user_rule_and_kind_filter(tmp_path: Path) -> None:
+    path = _write(tmp_path / "jin.yaml", "rules:\n" + GOOD_RULE.format(rid="user.jin"))
+    result = _invoke("rules", "list", "--rules", str(path), "--kind", "quota")
+    assert result.exit_code == 0, result.output
+    assert "user.jin" in result.stdout
+    assert "quota.range" in result.stdout
+    assert "deadline.by_year" not in result.stdout
+
+
+def test_rules_test_passes() -> None:
+    result = _invoke("rules", "test")
+    assert result.exit_code == 0, result.output
+    assert f"{len(_RESULTS)} passed, 0 failed" in result.stdout
+
+
+def test_rules_test_fails_on_a_wrong_example(tmp_path: Path) -> None:
+    path = _write(tmp_path / "wrong.yaml", """\
+rules:
+  - id: user.wrong
+    kind: quota
+    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>斤))'
+    examples:
+      - {text: '全年收购蔬菜300斤', expect: {value: 400, unit: 斤}}
+""")
+    result = _invoke("rules", "test", "--rules", str(path))
+    assert result.exit_code == 1, result.output
+    assert "FAIL user.wrong: 全年收购蔬菜300斤" in result.stdout
+    assert "expected {'value': 400" in result.stdout
+    assert re.search(r"\d+ passed, [1-9]\d* failed", result.stdout)
+    only = _invoke("rules", "test", "--rules", str(path), "--id", "user.wrong")
+    assert only.exit_code == 1, only.output
+    assert "0 passed, 1 failed" in only.stdout
+
+
+def test_rules_test_counter_example_fails(tmp_path: Path) -> None:
+    path = _write(tmp_path / "wrong.yaml", """\
+rules:
+  - id: user.greedy
+    kind: quota
+    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>斤))'
+    counter_examples: ['全年收购蔬菜300斤']
+""")
+    result = _invoke("rules", "test", "--rules", str(path), "--id", "user.greedy")
+    assert result.exit_code == 1, result.output
+    assert "0 passed, 1 failed" in result.stdout
