@@ -22,6 +22,7 @@ class Section:
     start: int  # offset of the marker
     end: int  # offset where the section's span ends
     depth: int  # 1 for the outermost heading level
+    text_start: int = 0  # where the heading's text begins, after the marker and its punctuation
     children: list[Section] = field(default_factory=list)
 
     @property

@@ -95,7 +95,7 @@ def build_sections(doc: Document, pack: RulePack) -> list[Section]:
         depth = len(stack) + 1
         path = "/".join([s.marker for _, s in stack] + [mk.label])
         section = Section(path=path, marker=mk.label, title=_title(doc, mk.title_start),
-                          start=mk.start, end=body_end, depth=depth)
+                          start=mk.start, end=body_end, depth=depth, text_start=mk.title_start)
         (stack[-1][1].children if stack else roots).append(section)
         stack.append((mk.style, section))
     _close(roots, body_end)

@@ -103,10 +103,7 @@ class Context:
     @functools.cached_property
     def _heading_ends(self) -> list[int]:
         """Where the text after each heading marker begins: a clause starts there too."""
-        out = []
-        for s in self.doc.all_sections():
-            out.append(s.start + len(s.marker) + (1 if s.marker[-1:] not in ")" else 0))
-        return sorted(out)
+        return sorted(s.text_start for s in self.doc.all_sections())
 
     def _bounds(self, breaks: list[int], offset: int) -> tuple[int, int]:
         i = bisect.bisect_right(breaks, offset - 1)
