@@ -138,7 +138,9 @@ def _describe(fact: Fact) -> str:
             return f"{fields.get('begin') or '?'} … {date}"
         return f"{relation} {date}".strip()
     if fact.kind == "unit":
-        return f"{fields.get('role') or ''} {fields.get('name') or ''}".strip()
+        name = fields.get("name") or ""
+        # the name is shown only where it differs from the source text (市 → 市党委政府)
+        return f"{fields.get('role') or ''} {name if name != fact.text else ''}".strip()
     if fact.kind == "target":
         quota, deadline = fields.get("quota"), fields.get("deadline")
         parts = [_amount(quota) if quota else "", f"by {deadline}" if deadline else ""]
@@ -157,10 +159,10 @@ def _heading(doc: Document, facts: list[Fact]) -> Text:
     return heading
 
 
-def _section_table(section: str, facts: list[Fact]) -> Table:
+def _section_table(section: str, title: str, facts: list[Fact]) -> Table:
     """One table per section; every column folds so CJK text wraps instead of being cut off."""
     table = Table(
-        title=Text(section or "(preamble)", style="bold cyan"),
+        title=Text(f"{section or '(preamble)'} {title}".rstrip(), style="bold cyan"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -186,6 +188,7 @@ def _write_table(
         by_section: dict[str, list[Fact]] = {}
         for fact in facts:
             by_section.setdefault(fact.section, []).append(fact)
+        titles = {s.path: s.title for s in doc.all_sections()}
         for section, section_facts in by_section.items():
-            console.print(_section_table(section, section_facts))
+            console.print(_section_table(section, titles.get(section, ""), section_facts))
         console.print()

@@ -23,7 +23,7 @@ RULE_KEYS = {"id", "kind", "pattern", "fields", "action", "priority", "descripti
              "examples", "counter_examples"}
 ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker rules
 # Top-level sections of a pack and whether they hold a mapping or a list.
-MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms", "checks")
+MAPPING_SECTIONS = ("blocks", "cues", "periods")
 LIST_SECTIONS = ("chrome_lines", "chrome_tail", "title_lines", "headings", "orgs",
                  "org_patterns", "org_suffixes", "org_prefixes", "generic_units",
                  "unit_trailers", "lead_first_conventions")
@@ -101,6 +101,19 @@ def _expand(pattern: str, blocks: dict[str, str], where: str, seen: tuple[str, .
     return _BLOCK_REF.sub(substitute, pattern)
 
 
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    """A later pack's table merges into an earlier one: mappings key by key, lists are
+    extended (a user pack adds cue words without repeating the built-in ones), other
+    values replaced."""
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        elif isinstance(value, list) and isinstance(base.get(key), list):
+            base[key] = base[key] + [v for v in value if v not in base[key]]
+        else:
+            base[key] = value
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -168,7 +181,10 @@ def _load_pack(extra: tuple[str, ...], disable: tuple[str, ...]) -> RulePack:
             section = data.get(name) or {}
             if not isinstance(section, dict):
                 raise RulePackError(f"{path}: '{name}' must be a mapping")
-            (blocks if name == "blocks" else tables[name]).update(section)
+            if name == "blocks":
+                blocks.update(section)
+            else:
+                _merge(tables[name], section)
         for name in LIST_SECTIONS:
             section = data.get(name) or []
             if not isinstance(section, list):

@@ -11,6 +11,8 @@ import regex
 from ..model import Document, Fact
 from ..rules import Rule, RulePack
 
+# Rule fields that steer the engine rather than describe the fact.
+CONTROL_FIELDS = ("mode", "scope", "follows_convention")
 _CLAUSE_BREAK = regex.compile(r"[,;。:!\n]|[ ]{2,}")
 _SENTENCE_BREAK = regex.compile(r"[。!\n]|[ ]{2,}")
 _CITATION = regex.compile(r"《[^《》\n]{1,80}》")
@@ -145,9 +147,11 @@ class Context:
         return section.path if section else ""
 
     def fact(self, kind: str, rule: Rule, start: int, end: int, **fields: object) -> Fact:
-        """A fact whose text is the original (not the shadow) at the span."""
+        """A fact whose text is the original (not the shadow) at the span. A rule's constant
+        ``fields`` are carried over, under the values the interpreter computed."""
+        constants = {k: v for k, v in rule.fields.items() if k not in CONTROL_FIELDS}
         return Fact(kind=kind, text=self.doc.text[start:end], start=start, end=end,
-                    section=self.section_path(start), rule=rule.id, fields=dict(fields))
+                    section=self.section_path(start), rule=rule.id, fields={**constants, **fields})
 
     def facts_of(self, kind: str, start: int, end: int) -> list[Fact]:
         return [f for f in self.facts if f.kind == kind and start <= f.start and f.end <= end]

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from typing import Any
-
 import regex
 
 from ..model import Fact
@@ -96,8 +94,7 @@ def _relative(ctx: Context, match: Match) -> str | None:
 
 
 def interpret(ctx: Context, match: Match) -> Fact | None:
-    fields: dict[str, Any] = dict(match.rule.fields)
-    relation = fields.pop("relation", "by")
+    relation = match.rule.fields.get("relation", "by")
     begin: str | None = None
     if match.group("period"):
         years = ctx.pack.tables["periods"].get(match.group("period"))
@@ -122,8 +119,7 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         else:
             date = first[1] if first else None
     return ctx.fact("deadline", match.rule, match.start, match.end,
-                    relation=relation, date=date, begin=begin if relation == "during" else None,
-                    **fields)
+                    relation=relation, date=date, begin=begin if relation == "during" else None)
 
 
 def extract(ctx: Context) -> list[Fact]:

@@ -105,8 +105,8 @@ def _in_word(ctx: Context, match: Match, start: int, end: int) -> bool:
 
 def interpret(ctx: Context, match: Match) -> Fact | None:
     """Turn one quota match into a fact, or None when the numbers do not parse."""
-    fields: dict[str, Any] = dict(match.rule.fields)
-    unit_text = simplified(match.group("unit") or fields.pop("unit", "") or "")
+    fields: dict[str, Any] = match.rule.fields
+    unit_text = simplified(match.group("unit") or fields.get("unit") or "")
     factor = MULTIPLIERS.get(match.group("mult") or "", 1)
     alias = ctx.pack.tables["cues"].get("unit_aliases", {}).get(unit_text)
     if alias:
@@ -122,7 +122,7 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         low, high = tidy(low * factor), tidy(high * factor)
     elif value is not None:
         value = tidy(value * factor)
-        cmp = fields.pop("cmp", None) or _cmp_after(ctx, match.group("post") or match.group("approx"))
+        cmp = fields.get("cmp") or _cmp_after(ctx, match.group("post") or match.group("approx"))
         before = _cue_before(ctx, clause_start, match.start)
         if before is not None:
             cmp = cmp or before[0]
@@ -130,7 +130,6 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         cmp = cmp or "="
     else:
         return None
-    fields.pop("cmp", None)
     return ctx.fact(
         "quota", match.rule, start, match.end,
         value=None if cmp == "range" else value,
@@ -138,7 +137,6 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         high=high if cmp == "range" else None,
         unit=unit_text, cmp=cmp,
         indicator=_indicator(ctx, clause_start, start, match.end, unit_text),
-        **fields,
     )
 
 

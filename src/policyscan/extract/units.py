@@ -114,9 +114,8 @@ def _share_ending(names: list[tuple[int, int]], text: str, prefixes: tuple[str, 
 def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact]:
     """One fact per name in the match's list. ``lead_first``: the document declares that the
     first unit of each list leads (列第一位者为牵头单位)."""
-    fields = dict(match.rule.fields)
-    role = fields.pop("role", "responsible")
-    lead_first = bool(fields.pop("follows_convention", False)) and lead_first
+    role = match.rule.fields.get("role", "responsible")
+    lead_first = bool(match.rule.fields.get("follows_convention")) and lead_first
     list_span = match.span("list")
     if list_span is None:
         return []
@@ -138,7 +137,7 @@ def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact
     facts = []
     for i, ((start, end), name) in enumerate(zip(names, written)):
         this_role = "lead" if lead_first and i == 0 else ("responsible" if lead_first else role)
-        facts.append(ctx.fact("unit", match.rule, start, end, name=name, role=this_role, **fields))
+        facts.append(ctx.fact("unit", match.rule, start, end, name=name, role=this_role))
     return facts
 
 
