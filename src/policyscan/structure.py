@@ -58,8 +58,8 @@ def _heading_styles(pack: RulePack) -> list[tuple[str, regex.Pattern[str], str]]
 def _markers(doc: Document, pack: RulePack) -> list[_Marker]:
     styles = _heading_styles(pack)
     found: list[_Marker] = []
-    for seg in _SEGMENT_START.finditer(doc.shadow):
-        pos = seg.end()
+    starts = sorted({seg.end() for seg in _SEGMENT_START.finditer(doc.shadow)})  # one per place
+    for pos in starts:
         if doc.in_chrome(pos, pos + 1):
             continue
         for style, pattern, label in styles:

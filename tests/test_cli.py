@@ -1,0 +1,205 @@
+"""The ``policyscan`` command: formats, filters, errors and exit codes, and a gold-score guard."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from policyscan.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+SAMPLE = SAMPLES / "001_98f145120425fdfb.txt"
+GOLD = REPO.parent / "shared" / "gold"
+SCORE = GOLD / "score.py"
+RECORD_KEYS = {"doc", "kind", "text", "start", "end", "section", "rule"}
+
+runner = CliRunner()
+
+
+def invoke(*args: str, stdin: str | bytes | None = None):  # noqa: ANN202 - typer's Result
+    return runner.invoke(app, list(args), input=stdin, env={"COLUMNS": "200"})
+
+
+def jsonl(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+# ---------------------------------------------------------------- formats
+
+def test_jsonl() -> None:
+    result = invoke("extract", str(SAMPLE), "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    records = jsonl(result.stdout)
+    assert len(records) > 20
+    text = SAMPLE.read_text(encoding="utf-8")
+    for r in records:
+        assert RECORD_KEYS <= set(r), r
+        assert r["doc"] == str(SAMPLE)
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert isinstance(r["section"], str)
+    assert {r["kind"] for r in records} == {"quota", "deadline", "unit", "target"}
+    assert any(r["kind"] == "quota" and r["value"] == 8700 and r["cmp"] == ">=" for r in records)
+    assert result.stderr == ""
+
+
+def test_json_matches_jsonl() -> None:
+    result = invoke("extract", str(SAMPLE), "--format", "json")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.stdout)
+    assert isinstance(records, list)
+    assert records == jsonl(invoke("extract", str(SAMPLE), "-f", "jsonl").stdout)
+
+
+def test_csv_has_bom_and_header() -> None:
+    result = invoke("extract", str(SAMPLE), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(result.stdout[1:])))
+    assert rows
+    assert RECORD_KEYS <= set(rows[0])
+    assert len(rows) == len(jsonl(invoke("extract", str(SAMPLE), "-f", "jsonl").stdout))
+
+
+def test_table_mentions_the_file() -> None:
+    result = invoke("extract", str(SAMPLE))  # table is the default
+    assert result.exit_code == 0, result.output
+    assert SAMPLE.name in result.stdout
+    assert "2025" in result.stdout
+    assert "8700" in result.stdout
+    explicit = invoke("extract", str(SAMPLE), "--format", "table")
+    assert explicit.stdout == result.stdout
+
+
+@pytest.mark.parametrize("kinds", ["quota", "deadline,unit"])
+def test_kind_filter(kinds: str) -> None:
+    result = invoke("extract", str(SAMPLE), "--format", "jsonl", "--kind", kinds)
+    assert result.exit_code == 0, result.output
+    records = jsonl(result.stdout)
+    assert records
+    assert {r["kind"] for r in records} == set(kinds.split(","))
+
+
+def test_kind_target_alone() -> None:
+    result = invoke("extract", str(SAMPLE), "-f", "jsonl", "-k", "target")
+    assert result.exit_code == 0, result.output
+    assert {r["kind"] for r in jsonl(result.stdout)} == {"target"}
+
+
+# ---------------------------------------------------------------- inputs and errors
+
+def test_folder_with_a_bad_file(tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a_good.txt").write_text("一、目标\n确保低收入群体年人均纯收入不低于8700元。\n", encoding="utf-8")
+    (folder / "b_binary.txt").write_bytes(bytes(range(256)) * 8)
+    result = invoke("extract", str(folder), "--format", "jsonl")
+    assert result.exit_code == 1
+    records = jsonl(result.stdout)
+    assert records
+    assert {Path(r["doc"]).name for r in records} == {"a_good.txt"}
+    assert any(r["kind"] == "quota" and r["value"] == 8700 for r in records)
+    assert "b_binary.txt" in result.stderr
+    assert "a_good.txt" not in result.stderr
+
+
+def test_bad_file_listed_first_does_not_stop_the_rest(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00" * 100)
+    result = invoke("extract", str(bad), str(SAMPLE), "--format", "json")
+    assert result.exit_code == 1
+    assert {r["doc"] for r in json.loads(result.stdout)} == {str(SAMPLE)}
+    assert "bad.txt" in result.stderr
+
+
+def test_missing_path(tmp_path: Path) -> None:
+    missing = tmp_path / "nosuch.txt"
+    result = invoke("extract", str(missing), "--format", "jsonl")
+    assert result.exit_code == 1
+    assert str(missing) in result.stderr
+    assert "no such file" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_format() -> None:
+    result = invoke("extract", str(SAMPLE), "--format", "xml")
+    assert result.exit_code == 2
+    assert "xml" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_kind() -> None:
+    result = invoke("extract", str(SAMPLE), "--kind", "quota,money")
+    assert result.exit_code == 2
+    assert "money" in result.stderr
+    assert result.stdout == ""
+
+
+def test_stdin() -> None:
+    text = "一、目标\n到2025年,确保低收入群体年人均纯收入不低于8700元。\n"
+    result = invoke("extract", "-", "--format", "jsonl", stdin=text.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    records = jsonl(result.stdout)
+    assert {r["doc"] for r in records} == {"-"}
+    assert {r["kind"] for r in records} == {"quota", "deadline", "target"}
+    for r in records:
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert r["section"] == "一"
+
+
+def test_stdin_gb18030() -> None:
+    text = "确保低收入群体年人均纯收入不低于8700元。"
+    result = invoke("extract", "-", "-f", "jsonl", "-k", "quota", stdin=text.encode("gb18030"))
+    assert result.exit_code == 0, result.output
+    assert [r["value"] for r in jsonl(result.stdout)] == [8700]
+
+
+def test_help() -> None:
+    result = invoke("--help")
+    assert result.exit_code == 0
+    assert "extract" in result.stdout
+    assert "rules" in result.stdout
+    sub = invoke("extract", "--help")
+    assert sub.exit_code == 0
+    for option in ("--format", "--kind", "--rules", "--disable"):
+        assert option in sub.stdout
+
+
+def test_no_arguments_shows_help() -> None:
+    result = invoke()
+    assert "extract" in result.output
+    assert result.exit_code in (0, 2)
+
+
+# ---------------------------------------------------------------- regression guard on the gold seeds
+
+def _load_score():  # noqa: ANN202 - a module
+    if not SCORE.is_file():
+        pytest.skip(f"{SCORE} not found")
+    spec = importlib.util.spec_from_file_location("gold_score", SCORE)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_gold_seed_score() -> None:
+    score = _load_score()
+    seeds = GOLD / "seeds"
+    if not seeds.is_dir():
+        pytest.skip(f"{seeds} not found")
+    result = invoke("extract", str(SAMPLES), "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    preds = jsonl(result.stdout)
+    gold = score.load_gold(str(seeds))
+    assert gold, "no gold files"
+    scored_docs = {Path(r["doc"]).name for r in preds} & set(gold)
+    assert scored_docs == set(gold), "every gold document must be among the samples"
+    out = score.score(preds, gold, str(SAMPLES), 5)
+    summary = {k: out[k]["f1"] for k in ("quota", "deadline", "unit", "target", "micro")}
+    assert out["micro"]["f1"] >= 0.90, (summary, out.get("examples"))

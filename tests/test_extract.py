@@ -1,0 +1,379 @@
+"""EXTRACT: quotas, deadlines, units and targets on real sentences from samples/, and the API."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import policyscan
+from policyscan.load import read_document
+from policyscan.model import Document, Fact, InputError
+from policyscan.pipeline import analyse, analyse_text
+from policyscan.rules import load_pack
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+NAMES = {p.name[:3]: p for p in sorted(SAMPLES.glob("*.txt"))}
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, Document]:
+    pack = load_pack()
+    return {key: analyse(read_document(str(path)), pack) for key, path in NAMES.items()}
+
+
+def _sample_text(key: str) -> str:
+    return read_document(str(NAMES[key])).text
+
+
+def real(key: str, sentence: str) -> str:
+    """A sentence that must occur word for word in the sample (so tests stay on real text)."""
+    assert sentence in _sample_text(key), f"not in sample {key}: {sentence}"
+    return sentence
+
+
+def facts(text: str, kind: str) -> list[Fact]:
+    doc = analyse_text(text)
+    for f in doc.facts:
+        assert f.text == doc.text[f.start:f.end]
+    return [f for f in doc.facts if f.kind == kind]
+
+
+def quotas(text: str) -> list[Fact]:
+    return facts(text, "quota")
+
+
+def in_span(doc: Document, fact_list: list[Fact], snippet: str) -> list[Fact]:
+    """Facts lying inside the first occurrence of ``snippet`` in the document."""
+    start = doc.text.index(snippet)
+    end = start + len(snippet)
+    return [f for f in fact_list if start <= f.start and f.end <= end]
+
+
+# ---------------------------------------------------------------- quotas
+
+def test_quota_floor_with_indicator() -> None:
+    text = real("001", "确保低收入群体年人均纯收入不低于8700元,确保收入同比下降")
+    [q] = [q for q in quotas(text) if q.fields["value"] == 8700]
+    assert q.text == "不低于8700元"
+    assert (q.fields["unit"], q.fields["cmp"]) == ("元", ">=")
+    assert "人均纯收入" in (q.fields["indicator"] or "")
+
+
+def test_quota_with_multiplier_and_post_cue() -> None:
+    text = real("001", "全区脱贫群众就业总体规模稳定在2.4万人以上。")
+    [q] = quotas(text)
+    assert q.text == "2.4万人以上"
+    assert (q.fields["value"], q.fields["unit"], q.fields["cmp"]) == (24000, "人", ">=")
+
+
+def test_quota_range() -> None:
+    text = real("004", "乡镇组织大型活动一年3-5次,配合上级主管部门“文化下乡”活动")
+    [q] = quotas(text)
+    assert q.text == "3-5次"
+    assert (q.fields["low"], q.fields["high"], q.fields["unit"], q.fields["cmp"]) == (3, 5, "次", "range")
+    assert q.fields["value"] is None
+
+
+def test_quota_percent_in_words() -> None:
+    # not in the samples: the sentence of the rule's own example
+    [q] = quotas("参保率达到百分之九十以上。")
+    assert (q.fields["value"], q.fields["unit"], q.fields["cmp"]) == (90, "%", ">=")
+    assert "百分之九十" in q.text
+
+
+def test_quota_percent() -> None:
+    text = real("001", "确保低收入人口和脱贫人口基本医保参保率达99%以上")
+    [q] = quotas(text)
+    assert (q.fields["value"], q.fields["unit"], q.fields["cmp"]) == (99, "%", ">=")
+
+
+@pytest.mark.parametrize(("key", "sentence"), [
+    ("002", "选派第一书记和工作队驻村帮扶,与所在村两委共同做好后续管理和帮扶工作。"),
+    ("003", "确保“两不愁三保障”和饮水安全持续稳定达标,牢牢守住不发生规模性返贫的底线。"),
+    ("000", "是“十四五”時期“三農”工作的首要任務,必須切實抓緊抓好。"),
+    ("000", "過渡期內嚴格落實“四個不摘”要求。"),
+    ("001", "(三)巩固提升“两不愁三保障”及饮水安全保障水平。"),
+])
+def test_labels_and_ordinals_are_not_quotas(key: str, sentence: str) -> None:
+    assert quotas(real(key, sentence)) == []
+
+
+def test_per_household_gives_only_the_person_count() -> None:
+    text = real("001", "确保有就业意愿且有劳动能力的搬迁脱贫户实现1户1人以上就业。")
+    found = quotas(text)
+    assert [(q.fields["value"], q.fields["unit"], q.fields["cmp"]) for q in found] == [(1, "人", ">=")]
+    assert found[0].text == "1人以上"
+
+
+def test_traditional_quota_with_question_mark_noise() -> None:
+    text = real("000", "投入?1700?萬元在小卷洞、嵐埡、大石板村建設高標準農田。")
+    [q] = quotas(text)
+    assert q.text == "1700?萬元"
+    assert (q.fields["value"], q.fields["unit"]) == (17000000, "元")
+
+
+def test_quotas_in_sample_000_use_simplified_units(docs: dict[str, Document]) -> None:
+    doc = docs["000"]
+    found = in_span(doc, [f for f in doc.facts if f.kind == "quota"],
+                    "沿線崇恩、小卷洞、盤石、東升、大石板?5?個村發展大蘿卜?5000畝、辣椒?500畝")
+    got = [(q.text, q.fields["value"], q.fields["unit"]) for q in found]
+    assert ("5000畝", 5000, "亩") in got
+    assert ("500畝", 500, "亩") in got
+    assert ("5?個", 5, "个") in got
+
+
+# ---------------------------------------------------------------- deadlines
+
+def _deadline(text: str, snippet: str) -> Fact:
+    found = [d for d in facts(text, "deadline") if d.text == snippet]
+    assert len(found) == 1, [(d.text, d.fields) for d in facts(text, "deadline")]
+    return found[0]
+
+
+def test_deadline_by_year() -> None:
+    text = real("000", "到2025年,落實農村低收入人口和脫貧地區長效幫扶機制")
+    d = _deadline(text, "到2025年")
+    assert (d.fields["relation"], d.fields["date"], d.fields["begin"]) == ("by", "2025-12-31", None)
+
+
+def test_deadline_end_of_year() -> None:
+    text = real("004", "2017年年底前,完成贫困村软弱涣散支部整顿工作。")
+    d = _deadline(text, "2017年年底前")
+    assert (d.fields["relation"], d.fields["date"]) == ("by", "2017-12-31")
+    d = _deadline(real("004", "2020年底前全乡村卫生室达到标准化"), "2020年底前")
+    assert (d.fields["relation"], d.fields["date"]) == ("by", "2020-12-31")
+    d = _deadline("2017年底前,完成贫困村软弱涣散支部整顿工作。", "2017年底前")
+    assert (d.fields["relation"], d.fields["date"]) == ("by", "2017-12-31")
+
+
+def test_deadline_from() -> None:
+    text = real("004", "从2017年开始,市级按当年地方财政收入增量的15%以上配置")
+    d = _deadline(text, "从2017年开始")
+    assert (d.fields["relation"], d.fields["date"]) == ("from", "2017-01-01")
+
+
+def test_deadline_span() -> None:
+    text = real("003", "从2023年到2025年,利用三年时间")
+    d = _deadline(text, "从2023年到2025年")
+    assert (d.fields["relation"], d.fields["begin"], d.fields["date"]) == ("during", "2023-01-01", "2025-12-31")
+
+
+def test_deadline_plan_period() -> None:
+    text = real("000", "是“十四五”時期“三農”工作的首要任務")
+    [d] = facts(text, "deadline")
+    assert "十四五" in d.text
+    assert (d.fields["relation"], d.fields["begin"], d.fields["date"]) == ("during", "2021-01-01", "2025-12-31")
+
+
+def test_plan_name_is_not_a_period() -> None:
+    text = real("000", "按照區級“十四五”時期鞏固拓展脫貧攻堅成果同鄉村振興有效銜接規劃有序推動鄉村振興工作。")
+    assert facts(text, "deadline") == []
+
+
+def test_placeholder_year_is_unresolved() -> None:
+    text = real("004", "XX年,全市减贫11万人,140个贫困村脱贫;")
+    d = _deadline(text, "XX年")
+    assert d.fields["date"] is None
+    assert d.fields["relation"] == "in"
+    d = _deadline(real("004", "到XX年末,所有村通宽带。"), "到XX年末")
+    assert (d.fields["relation"], d.fields["date"]) == ("by", None)
+
+
+def test_month_takes_the_year_written_earlier(docs: dict[str, Document]) -> None:
+    doc = docs["004"]
+    assert doc.year is None  # no document date: the year comes from the text before
+    start = doc.text.index("配备工作7月底全部到位")
+    [d] = [f for f in doc.facts if f.kind == "deadline" and f.start == start + 4]
+    assert d.text == "7月底"
+    assert (d.fields["relation"], d.fields["date"]) == ("by", "2017-07-31")
+    d = _deadline("2019年启动建设。配备工作7月底全部到位。", "7月底")
+    assert d.fields["date"] == "2019-07-31"
+
+
+def test_month_takes_the_document_year() -> None:
+    text = "关于印发方案的通知\n2024年3月1日\n一、工作要求\n配备工作7月底全部到位。\n"
+    doc = analyse_text(text)
+    assert doc.year == 2024
+    [d] = [f for f in doc.facts if f.kind == "deadline"]
+    assert (d.text, d.fields["date"]) == ("7月底", "2024-07-31")
+
+
+def test_status_date_is_not_a_deadline(docs: dict[str, Document]) -> None:
+    text = real("004", "截止2017年6月底,全市建档立卡贫困人口27万人")
+    assert facts(text, "deadline") == []
+    doc = docs["004"]
+    assert in_span(doc, [f for f in doc.facts if f.kind == "deadline"], "截止2017年6月底") == []
+
+
+def test_issue_date_is_not_a_deadline(docs: dict[str, Document]) -> None:
+    doc = docs["001"]
+    for snippet in ("2025年4月27日\n", "2025年4月27日印发"):
+        assert in_span(doc, [f for f in doc.facts if f.kind == "deadline"], snippet) == []
+
+
+# ---------------------------------------------------------------- units
+
+def _units(doc: Document, section: str) -> list[tuple[str, str]]:
+    return [(f.fields["name"], f.fields["role"]) for f in doc.facts if f.kind == "unit" and f.section == section]
+
+
+def test_labelled_lead_and_responsible_units(docs: dict[str, Document]) -> None:
+    doc = docs["001"]
+    assert "(牵头单位:区农业农村委、区政府办金融服务中心;责任单位:各镇街)" in doc.text
+    assert _units(doc, "二/(六)") == [
+        ("区农业农村委", "lead"), ("区政府办金融服务中心", "lead"), ("各镇街", "responsible"),
+    ]
+    for f in doc.facts:
+        if f.kind == "unit":
+            assert f.text == f.fields["name"]
+
+
+def test_run_together_duty_list_is_split(docs: dict[str, Document]) -> None:
+    doc = docs["002"]
+    assert ("〔有关乡镇,区乡村振兴局发改委人社局农业农村局民政局自然资源局应急管理局卫健委消防救援支队"
+            "等部门按职责分工负责〕") in doc.text
+    names = [name for name, role in _units(doc, "二/(一)/1") if role == "responsible"]
+    assert names == ["有关乡镇", "区乡村振兴局", "发改委", "人社局", "农业农村局", "民政局",
+                     "自然资源局", "应急管理局", "卫健委", "消防救援支队"]
+    assert {role for _, role in _units(doc, "二/(一)/1")} == {"responsible"}
+
+
+def test_by_lead_in_traditional_text() -> None:
+    text = real("000", "對標對表上級政策舉措,由各業務科室牽頭,鄉村振興辦負責整理匯總,清單式梳理")
+    got = [(f.fields["name"], f.fields["role"], f.text) for f in facts(text, "unit")]
+    assert ("各業務科室", "lead", "各業務科室") in got
+    assert ("鄉村振興辦", "responsible", "鄉村振興辦") in got
+
+
+def test_by_lead_simplified() -> None:
+    got = [(f.fields["name"], f.fields["role"]) for f in facts("由各业务科室牵头,乡村振兴办负责整理汇总", "unit")]
+    assert ("各业务科室", "lead") in got
+
+
+def test_shared_ending_of_a_level_list(docs: dict[str, Document]) -> None:
+    text = real("003", "市、区县党委政府承担支持重点帮扶镇加快发展的主体责任;")
+    got = [(f.fields["name"], f.fields["role"]) for f in facts(text, "unit")]
+    assert got == [("市党委政府", "responsible"), ("区县党委政府", "responsible")]
+    doc = docs["003"]
+    names = [name for name, _ in _units(doc, "五/(一)")]
+    assert names[:2] == ["市党委政府", "区县党委政府"]
+
+
+def test_no_unit_without_a_role_word() -> None:
+    text = real("001", "各镇街,区委农村工作暨实施乡村振兴战略领导小组巩固拓展脱贫攻坚成果工作专班成员单位:")
+    assert facts(text, "unit") == []
+
+
+# ---------------------------------------------------------------- targets
+
+def test_goal_cue_target_with_quota(docs: dict[str, Document]) -> None:
+    doc = docs["001"]
+    targets = [f for f in doc.facts if f.kind == "target" and f.text == "确保低收入群体年人均纯收入不低于8700元"]
+    assert len(targets) == 1
+    assert targets[0].fields["quota"] == {"value": 8700, "unit": "元", "cmp": ">="}
+    assert targets[0].section == "一/(二)"
+
+
+def test_dated_sentence_gives_one_target_per_clause(docs: dict[str, Document]) -> None:
+    sentence = real("000", "到2025年,落實農村低收入人口和脫貧地區長效幫扶機制,脫貧攻堅成果鞏固拓展,不發生規模性返貧致貧,"
+                           "農村地區經濟社會發展和農民收入增速高于全鎮平均水平,鄉村振興全面推進。")
+    expected = ["到2025年,落實農村低收入人口和脫貧地區長效幫扶機制", "脫貧攻堅成果鞏固拓展", "不發生規模性返貧致貧",
+                "農村地區經濟社會發展和農民收入增速高于全鎮平均水平", "鄉村振興全面推進"]
+    for doc in (analyse_text(sentence), docs["000"]):
+        targets = in_span(doc, [f for f in doc.facts if f.kind == "target"], sentence)
+        assert [t.text for t in targets] == expected
+        assert {t.fields["deadline"] for t in targets} == {"2025-12-31"}
+
+
+def test_money_put_in_is_not_a_target(docs: dict[str, Document]) -> None:
+    text = real("000", "投入?1700?萬元在小卷洞、嵐埡、大石板村建設高標準農田。")
+    assert facts(text, "target") == []
+    doc = docs["000"]
+    start = doc.text.index("投入?1700?萬元")
+    assert not [t for t in doc.facts if t.kind == "target" and t.start <= start < t.end]
+    assert [q for q in doc.facts if q.kind == "quota" and q.text == "1700?萬元"]  # still a quota
+
+
+def test_planned_output_is_a_target() -> None:
+    text = real("001", "全区脱贫群众就业总体规模稳定在2.4万人以上。")
+    [t] = facts(text, "target")
+    assert t.text.endswith("2.4万人以上")
+    assert t.fields["quota"] == {"value": 24000, "unit": "人", "cmp": ">="}
+
+
+def test_undated_qualitative_goal_is_not_a_target() -> None:
+    assert facts("确保取得实效。", "target") == []
+
+
+# ---------------------------------------------------------------- every fact, every sample
+
+@pytest.mark.parametrize("key", sorted(NAMES))
+def test_fact_text_and_section_agree_with_the_document(docs: dict[str, Document], key: str) -> None:
+    doc = docs[key]
+    assert doc.facts, "no facts at all"
+    paths = {s.path for s in doc.all_sections()}
+    for f in doc.facts:
+        assert f.text == doc.text[f.start:f.end], f
+        assert 0 <= f.start < f.end <= len(doc.text)
+        assert isinstance(f.section, str)
+        assert f.section == "" or f.section in paths, f.section
+        inner = doc.section_at(f.start)
+        assert f.section == (inner.path if inner else "")
+        assert f.kind in ("quota", "deadline", "unit", "target")
+    assert [(f.start, f.end) for f in doc.facts] == sorted((f.start, f.end) for f in doc.facts)
+
+
+def test_all_four_kinds_are_found_in_the_samples(docs: dict[str, Document]) -> None:
+    kinds = {f.kind for doc in docs.values() for f in doc.facts}
+    assert kinds == {"quota", "deadline", "unit", "target"}
+
+
+def test_offsets_in_traditional_text_with_noise(docs: dict[str, Document]) -> None:
+    doc = docs["000"]
+    assert "?" in doc.text and doc.text != doc.shadow
+    noisy = [f for f in doc.facts if "?" in f.text or "萬" in f.text or "畝" in f.text]
+    assert noisy
+    for f in noisy:
+        assert doc.text[f.start:f.end] == f.text
+    [q] = [f for f in doc.facts if f.kind == "quota" and f.fields.get("value") == 5000]
+    assert doc.text[q.start:q.end] == "5000畝"
+    assert doc.shadow[q.start:q.end] == "5000亩"
+
+
+# ---------------------------------------------------------------- public API
+
+def test_api_extract_a_path() -> None:
+    path = NAMES["001"]
+    for source in (str(path), path):
+        [doc] = policyscan.extract(source)
+        assert doc.path == str(path)
+        assert doc.year == 2025
+        assert any(f.kind == "quota" and f.fields["value"] == 8700 for f in doc.facts)
+
+
+def test_api_extract_a_folder() -> None:
+    found = policyscan.extract(SAMPLES)
+    names = {Path(d.path).name for d in found}
+    assert names >= {p.name for p in NAMES.values()}
+    assert all(isinstance(d, policyscan.Document) for d in found)
+
+
+def test_api_extract_text() -> None:
+    [doc] = policyscan.extract("确保低收入群体年人均纯收入不低于8700元。")
+    assert doc.path == "<text>"
+    assert [(f.kind, f.fields["value"]) for f in doc.facts if f.kind == "quota"] == [("quota", 8700)]
+    [doc] = policyscan.extract("一、目标\n到2025年,建成16座桥。\n", kinds=("deadline",))
+    assert {f.kind for f in doc.facts} == {"deadline"}
+    assert doc.facts[0].section == "一"
+
+
+def test_api_extract_unreadable_path(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02binary\x00" * 20)
+    with pytest.raises(InputError, match="bad.txt"):
+        policyscan.extract(str(bad))
+
+
+def test_api_extract_with_disable() -> None:
+    [doc] = policyscan.extract("乡镇组织大型活动一年3-5次。", disable=("quota.range",))
+    assert not [f for f in doc.facts if f.fields.get("cmp") == "range"]

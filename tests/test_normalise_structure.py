@@ -1,0 +1,288 @@
+"""NORMALISE (the same-length shadow) and STRUCTURE (chrome, heading tree, document date)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policyscan.load import read_document
+from policyscan.model import Document
+from policyscan.normalise import shadow, simplified
+from policyscan.pipeline import analyse, analyse_text
+from policyscan.rules import load_pack
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+NAMES = {p.name[:3]: p for p in SAMPLES.glob("*.txt")}
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, Document]:
+    pack = load_pack()
+    return {key: analyse(read_document(str(path)), pack) for key, path in NAMES.items()}
+
+
+def _sample_text(key: str) -> str:
+    return read_document(str(NAMES[key])).text
+
+
+# ---------------------------------------------------------------- shadow
+
+@pytest.mark.parametrize(("original", "expected"), [
+    ("畝", "亩"),
+    ("萬", "万"),
+    ("５０００", "5000"),
+    ("９０％", "90%"),
+    ("，", ","),
+    ("；", ";"),
+    ("：", ":"),
+    ("（一）", "(一)"),
+    ("?", " "),
+    ("？", " "),
+    ("\u3000", " "),
+    ("\u00a0", " "),
+])
+def test_shadow_maps(original: str, expected: str) -> None:
+    assert shadow(original) == expected
+
+
+def test_shadow_keeps_meaningful_cjk_punctuation() -> None:
+    assert shadow("一、二。") == "一、二。"
+
+
+def test_shadow_keeps_length_on_real_documents() -> None:
+    for path in NAMES.values():
+        text = read_document(str(path)).text
+        out = shadow(text)
+        assert len(out) == len(text), path.name
+        # line breaks stay where they are, so line-based offsets agree too
+        assert [i for i, c in enumerate(out) if c == "\n"] == [i for i, c in enumerate(text) if c == "\n"]
+
+
+def test_shadow_of_a_mixed_sentence() -> None:
+    text = "大蘿卜５０００畝，投入?1700?萬元，占比９０％？"
+    out = shadow(text)
+    assert len(out) == len(text)
+    assert out == "大萝卜5000亩,投入 1700 万元,占比90% "
+
+
+def test_simplified_unit() -> None:
+    assert simplified("畝") == "亩"
+    assert simplified("萬元") == "万元"
+
+
+def test_traditional_sentence_from_sample_000_yields_quota() -> None:
+    sentence = "沿線崇恩、小卷洞、盤石、東升、大石板?5?個村發展大蘿卜?5000畝、辣椒?500畝;"
+    assert sentence in _sample_text("000")
+    doc = analyse_text(sentence)
+    quotas = [f for f in doc.facts if f.kind == "quota"]
+    by_value = {f.fields["value"]: f for f in quotas}
+    assert 5000 in by_value
+    fact = by_value[5000]
+    assert fact.fields["unit"] == "亩"
+    assert fact.fields["cmp"] == "="
+    assert fact.text == "5000畝" == doc.text[fact.start:fact.end]
+    assert by_value[500].fields["unit"] == "亩"
+
+
+# ---------------------------------------------------------------- headings
+
+NESTED = """关于印发工作方案的通知
+一、总体要求
+(一)指导思想。坚持问题导向。
+二、重点任务
+(一)产业发展。
+(二)就业帮扶。
+(三)基础设施。
+(四)公共服务。
+1.教育保障。到2025年,义务教育巩固率达到96%以上。
+(1)控辍保学。
+①建立台账。
+②动态清零。
+(2)资助政策。
+2.医疗保障。
+三、组织保障
+"""
+
+
+def test_heading_tree_paths() -> None:
+    doc = analyse_text(NESTED)
+    paths = [s.path for s in doc.all_sections()]
+    assert paths == [
+        "一", "一/(一)",
+        "二", "二/(一)", "二/(二)", "二/(三)", "二/(四)",
+        "二/(四)/1", "二/(四)/1/(1)", "二/(四)/1/(1)/①", "二/(四)/1/(1)/②", "二/(四)/1/(2)",
+        "二/(四)/2",
+        "三",
+    ]
+    assert [s.path for s in doc.sections] == ["一", "二", "三"]
+    depth = {s.path: s.depth for s in doc.all_sections()}
+    assert depth["二/(四)/1/(1)/①"] == 5
+    titles = {s.path: s.title for s in doc.all_sections()}
+    assert titles["二/(四)"] == "公共服务"
+    assert titles["二/(四)/1"] == "教育保障"
+
+
+def test_heading_spans_and_section_at() -> None:
+    doc = analyse_text(NESTED)
+    sections = {s.path: s for s in doc.all_sections()}
+    item = sections["二/(四)/1"]
+    assert NESTED[item.start:].startswith("1.教育保障")
+    assert item.end == sections["二/(四)/2"].start  # a section runs to its next sibling
+    assert sections["二/(四)"].end == sections["三"].start  # the last child ends with its parent
+    assert sections["三"].end == len(NESTED)
+    assert doc.section_at(NESTED.index("义务教育")).path == "二/(四)/1"
+    assert doc.section_at(NESTED.index("建立台账")).path == "二/(四)/1/(1)/①"
+    assert doc.section_at(NESTED.index("资助政策")).path == "二/(四)/1/(2)"
+    assert doc.section_at(NESTED.index("工作方案")) is None  # title block: no section
+    assert [s.path for s in doc.items()] == [
+        "一/(一)", "二/(一)", "二/(二)", "二/(三)", "二/(四)/1/(1)/①", "二/(四)/1/(1)/②",
+        "二/(四)/1/(2)", "二/(四)/2", "三",
+    ]
+    facts = {f.kind: f for f in doc.facts}
+    assert facts["quota"].section == "二/(四)/1"
+    assert facts["deadline"].section == "二/(四)/1"
+
+
+def test_skipped_level_nests_under_the_last_open_heading() -> None:
+    doc = analyse_text("一、总体要求\n1.第一项。\n2.第二项。\n二、保障措施\n(一)加强领导。\n")
+    assert [s.path for s in doc.all_sections()] == ["一", "一/1", "一/2", "二", "二/(一)"]
+
+
+def test_numbers_in_text_are_not_headings() -> None:
+    doc = analyse_text("一、目标\n全年新增就业1.5万人,建设2个基地。\n")
+    assert [s.path for s in doc.all_sections()] == ["一"]
+
+
+def test_inline_headings_after_runs_of_spaces() -> None:
+    text = ("为落实要求,制定如下细则    一、目标要求    以习近平新时代中国特色社会主义思想为指导。"
+            "    二、实施举措   (一)持续抓好监测\n\n1.坚持定期监测。内容。   2.及时开展帮扶。内容。")
+    doc = analyse_text(text)
+    found = {s.path for s in doc.all_sections()}
+    assert {"一", "二", "二/(一)", "二/(一)/1", "二/(一)/2"} <= found
+    assert doc.section_at(text.index("以习近平")).path == "一"
+    assert doc.section_at(text.index("及时开展")).path == "二/(一)/2"
+    # a single space is not a lost line break
+    assert analyse_text("内容。 一、不是标题").sections == []
+
+
+def test_inline_headings_in_sample_002(docs: dict[str, Document]) -> None:
+    doc = docs["002"]
+    text = doc.text
+
+    def path_at(snippet: str) -> str:
+        section = doc.section_at(text.index(snippet))
+        return section.path if section else ""
+
+    # the headings really are inline, after runs of en spaces (U+2002) that stand for lost breaks
+    assert "制定如下实施细则\u2002\u2002\u2002\u2002一、目标要求" in text
+    assert "中选择。\u2002\u2002\u2002\u20023.坚持健全督导机制" in text
+    assert path_at("以习近平新时代中国特色社会主义思想为指导") == "一"
+    assert path_at("1.坚持定期动态监测") == "二/(一)/1"
+    assert path_at("3.大力拓展产品销售渠道") == "二/(二)/3"
+    assert path_at("3.坚持健全督导机制") == "三/3"
+    paths = {s.path for s in doc.all_sections()}
+    assert {"一", "二", "三", "二/(一)", "二/(五)", "二/(五)/4", "三/1", "三/2", "三/3"} <= paths
+
+
+def test_sections_of_sample_001(docs: dict[str, Document]) -> None:
+    doc = docs["001"]
+    paths = [s.path for s in doc.all_sections()]
+    assert paths[:3] == ["一", "一/(一)", "一/(二)"]
+    assert "七/(二十二)" in paths
+    assert len([p for p in paths if "/" not in p]) == 7
+
+
+# ---------------------------------------------------------------- chrome
+
+def test_sample_000_breadcrumb_and_metadata_are_chrome(docs: dict[str, Document]) -> None:
+    doc = docs["000"]
+    lines = doc.text.splitlines(keepends=True)
+    end_of_metadata = sum(len(line) for line in lines[:5])
+    assert lines[0].startswith("您當前的位置")
+    assert lines[4].startswith("[ 成文日期 ]")
+    assert doc.in_chrome(0, end_of_metadata)
+    for i in range(5):  # every one of the five lines is covered
+        start = sum(len(line) for line in lines[:i])
+        assert doc.in_chrome(start, start + 1), lines[i]
+    title = doc.text.index("重慶市綦江區扶歡鎮人民政府關于印發")
+    assert not doc.in_chrome(title, title + 10)
+    body = doc.text.index("脫貧摘帽不是終點")
+    assert not doc.in_chrome(body, body + 10)
+    assert all(end <= end_of_metadata for _, end in doc.chrome)
+
+
+def test_sample_004_download_notice_tail_is_chrome(docs: dict[str, Document]) -> None:
+    doc = docs["004"]
+    tail = doc.text.index("当前文档最多预览五页")
+    assert (tail, len(doc.text)) in [(s, e) for s, e in doc.chrome]
+    notice = doc.text.index("温馨提示")
+    assert doc.in_chrome(notice, notice + 4)
+    assert doc.in_chrome(len(doc.text) - 2, len(doc.text))
+    body = doc.text.index("书写决战贫困的光辉篇章")
+    assert not doc.in_chrome(body, body + 5)
+    # the numbered notice lines ("1. 部分包含…") do not become sections
+    assert all(s.end <= tail for s in doc.all_sections())
+    # header furniture of the download page
+    for marker in ("ID:8029073", "大小:48.75 KB", "上传者:U-5649", "脱贫攻坚规划方案_第1页"):
+        i = doc.text.index(marker)
+        assert doc.in_chrome(i, i + len(marker)), marker
+
+
+@pytest.mark.parametrize("key", sorted(NAMES))
+def test_no_fact_comes_from_chrome(docs: dict[str, Document], key: str) -> None:
+    doc = docs[key]
+    inside = [(f.kind, f.text) for f in doc.facts if doc.in_chrome(f.start, f.end)]
+    assert inside == []
+
+
+def test_facts_written_in_chrome_are_dropped() -> None:
+    text = ("您当前的位置: 首页 > 政策文件 > 到2025年确保收入不低于8700元\n"
+            "来源:市乡村振兴局 发布时间:2023-02-08 11:07 阅读: 打印\n"
+            "确保低收入群体年人均纯收入不低于5000元。\n"
+            "相关阅读\n"
+            "到2025年,建成16座桥。\n")
+    doc = analyse_text(text)
+    assert len(doc.chrome) == 3
+    assert doc.chrome[-1] == (text.index("相关阅读"), len(text))
+    quotas = [f.fields["value"] for f in doc.facts if f.kind == "quota"]
+    assert quotas == [5000]
+    assert not [f for f in doc.facts if f.kind == "deadline"]
+    assert not [f for f in doc.facts if doc.in_chrome(f.start, f.end)]
+
+
+# ---------------------------------------------------------------- document date
+
+@pytest.mark.parametrize(("key", "issued", "year"), [
+    ("000", "2022-02-03", 2022),  # [ 成文日期 ] | 2022-02-03, not the later 發布日期
+    ("001", "2025-04-27", 2025),  # the signature line under the notice
+    ("003", "2023-02-08", 2023),  # 来源:… 发布时间:2023-02-08 11:07
+    ("002", None, None),  # no date of its own
+])
+def test_document_date(docs: dict[str, Document], key: str, issued: str | None, year: int | None) -> None:
+    assert (docs[key].issued, docs[key].year) == (issued, year)
+
+
+def test_labelled_date_wins_over_signature() -> None:
+    doc = analyse_text("关于印发方案的通知\n2021年3月1日\n成文日期:2020年5月6日\n正文。\n")
+    assert doc.issued == "2020-05-06"
+    assert doc.year == 2020
+
+
+def test_date_inside_prose_is_not_the_document_date() -> None:
+    doc = analyse_text("一、要求\n2017年6月30日前完成清理工作。\n")
+    assert doc.issued is None
+    assert doc.year is None
+
+
+def test_heading_after_a_run_of_spaces_is_one_section() -> None:
+    """A lost line break (three spaces) or an indented heading gives one section, not two."""
+    for text in ("内容。   二、任务", "  一、目标\n内容。"):
+        doc = analyse_text(text)
+        paths = [s.path for s in doc.all_sections()]
+        assert len(paths) == len(set(paths)) == 1, (text, paths)
+
+
+def test_sample_002_section_paths_are_distinct() -> None:
+    doc = analyse_text((SAMPLES / "002_b38de4307d4dedc3.txt").read_text(encoding="utf-8"))
+    paths = [s.path for s in doc.all_sections()]
+    assert len(paths) == len(set(paths))
