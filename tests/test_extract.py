@@ -6,28 +6,15 @@ from pathlib import Path
 import pytest
 
 import policyscan
-from policyscan.load import read_document
 from policyscan.model import Document, Fact, InputError
-from policyscan.pipeline import analyse, analyse_text
-from policyscan.rules import load_pack
+from policyscan.pipeline import analyse_text
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-NAMES = {p.name[:3]: p for p in sorted(SAMPLES.glob("*.txt"))}
-
-
-@pytest.fixture(scope="module")
-def docs() -> dict[str, Document]:
-    pack = load_pack()
-    return {key: analyse(read_document(str(path)), pack) for key, path in NAMES.items()}
-
-
-def _sample_text(key: str) -> str:
-    return read_document(str(NAMES[key])).text
+from sample_docs import NAMES, SAMPLES, sample_text
 
 
 def real(key: str, sentence: str) -> str:
     """A sentence that must occur word for word in the sample (so tests stay on real text)."""
-    assert sentence in _sample_text(key), f"not in sample {key}: {sentence}"
+    assert sentence in sample_text(key), f"not in sample {key}: {sentence}"
     return sentence
 
 

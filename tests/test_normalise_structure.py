@@ -1,28 +1,15 @@
 """NORMALISE (the same-length shadow) and STRUCTURE (chrome, heading tree, document date)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from policyscan.load import read_document
 from policyscan.model import Document
 from policyscan.normalise import shadow, simplified
-from policyscan.pipeline import analyse, analyse_text
-from policyscan.rules import load_pack
+from policyscan.pipeline import analyse_text
 
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-NAMES = {p.name[:3]: p for p in SAMPLES.glob("*.txt")}
-
-
-@pytest.fixture(scope="module")
-def docs() -> dict[str, Document]:
-    pack = load_pack()
-    return {key: analyse(read_document(str(path)), pack) for key, path in NAMES.items()}
-
-
-def _sample_text(key: str) -> str:
-    return read_document(str(NAMES[key])).text
+from sample_docs import NAMES, SAMPLES, sample_text
 
 
 # ---------------------------------------------------------------- shadow
@@ -72,7 +59,7 @@ def test_simplified_unit() -> None:
 
 def test_traditional_sentence_from_sample_000_yields_quota() -> None:
     sentence = "沿線崇恩、小卷洞、盤石、東升、大石板?5?個村發展大蘿卜?5000畝、辣椒?500畝;"
-    assert sentence in _sample_text("000")
+    assert sentence in sample_text("000")
     doc = analyse_text(sentence)
     quotas = [f for f in doc.facts if f.kind == "quota"]
     by_value = {f.fields["value"]: f for f in quotas}

@@ -7,7 +7,7 @@ Heavy imports (jieba, the pipeline) happen inside the commands so ``--help`` is 
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,9 +23,9 @@ app = typer.Typer(
 rules_app = typer.Typer(help="List and test the rule packs.", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
-RulesOption = Annotated[Optional[list[str]], typer.Option(
+RulesOption = Annotated[list[str] | None, typer.Option(
     "--rules", help="A user rule pack (YAML file or folder); repeatable. Rules with an existing id replace it.")]
-DisableOption = Annotated[Optional[list[str]], typer.Option(
+DisableOption = Annotated[list[str] | None, typer.Option(
     "--disable", help="Turn off the rule with this id; repeatable.")]
 
 
@@ -57,7 +57,7 @@ def _pack(rules: list[str] | None, disable: list[str] | None):  # noqa: ANN202 -
 def extract(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (*.txt, recursive) or - for stdin.")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl or csv.")] = "table",
-    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="Only these kinds, e.g. quota,deadline.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only these kinds, e.g. quota,deadline.")] = None,
     rules: RulesOption = None,
     disable: DisableOption = None,
 ) -> None:
@@ -86,7 +86,7 @@ def extract(
 
 @rules_app.command("list")
 def rules_list(rules: RulesOption = None, disable: DisableOption = None,
-               kind: Annotated[Optional[str], typer.Option("--kind", "-k")] = None) -> None:
+               kind: Annotated[str | None, typer.Option("--kind", "-k")] = None) -> None:
     """List every rule: id, kind, action, examples, and the pack it comes from."""
     from pathlib import Path
 
@@ -106,7 +106,7 @@ def rules_list(rules: RulesOption = None, disable: DisableOption = None,
 
 @rules_app.command("test")
 def rules_test(rules: RulesOption = None, disable: DisableOption = None,
-               rule_id: Annotated[Optional[list[str]], typer.Option("--id", help="Only this rule; repeatable.")] = None,
+               rule_id: Annotated[list[str] | None, typer.Option("--id", help="Only this rule; repeatable.")] = None,
                verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show passing examples too.")] = False,
                ) -> None:
     """Run every rule's examples and counter examples; exit 1 if any fails."""

@@ -12,7 +12,7 @@ import os
 import sys
 import unicodedata
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 
 from charset_normalizer import from_bytes
 
@@ -55,7 +55,7 @@ def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _is_frequent_hanzi(char: str) -> bool:
     """Judged by the character alone, whichever codec produced it, so scores compare fairly.
 

@@ -1,0 +1,17 @@
+"""Fixtures shared across test modules."""
+from __future__ import annotations
+
+import pytest
+from sample_docs import NAMES
+
+from policyscan.load import read_document
+from policyscan.model import Document
+from policyscan.pipeline import analyse
+from policyscan.rules import load_pack
+
+
+@pytest.fixture(scope="session")
+def docs() -> dict[str, Document]:
+    """Every sample analysed once with the built-in packs, by its three-digit key."""
+    pack = load_pack()
+    return {key: analyse(read_document(str(path)), pack) for key, path in NAMES.items()}
