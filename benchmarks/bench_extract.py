@@ -177,8 +177,9 @@ def main() -> int:
 
     cold = cold_start(files[0])  # before anything is imported here
     help_ = time_help()
-    import policyscan  # noqa: F401 - after the subprocess measurements
     from importlib.metadata import version
+
+    import policyscan  # noqa: F401 - after the subprocess measurements
 
     report = {
         "environment": {"policyscan": version("policyscan"), "python": platform.python_version(),

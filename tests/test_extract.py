@@ -4,12 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sample_docs import NAMES, SAMPLES, sample_text
 
 import policyscan
 from policyscan.model import Document, Fact, InputError
 from policyscan.pipeline import analyse_text
-
-from sample_docs import NAMES, SAMPLES, sample_text
 
 
 def real(key: str, sentence: str) -> str:

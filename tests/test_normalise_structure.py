@@ -1,16 +1,13 @@
 """NORMALISE (the same-length shadow) and STRUCTURE (chrome, heading tree, document date)."""
 from __future__ import annotations
 
-
 import pytest
+from sample_docs import NAMES, SAMPLES, sample_text
 
 from policyscan.load import read_document
 from policyscan.model import Document
 from policyscan.normalise import shadow, simplified
 from policyscan.pipeline import analyse_text
-
-from sample_docs import NAMES, SAMPLES, sample_text
-
 
 # ---------------------------------------------------------------- shadow
 

@@ -7,11 +7,12 @@ Heavy imports (jieba, the pipeline) happen inside the commands so ``--help`` is 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
 
-from .model import FACT_KINDS, InputError, PolicyscanError
+from .model import FACT_KINDS, Document, InputError, PolicyscanError
 
 app = typer.Typer(
     name="policyscan",
@@ -69,17 +70,19 @@ def extract(
         raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     kinds = _parse_kinds(kind)
     pack = _pack(rules, disable)
-    docs, failures = [], 0
-    for item in analyse_paths(paths, pack, kinds):
-        if isinstance(item, InputError):
-            failures += 1
-            typer.echo(f"policyscan: {item}", err=True)
-        elif fmt == "jsonl":  # streamed: a batch of thousands never sits in memory
-            render_facts([item], fmt, sys.stdout, kinds)
-        else:
-            docs.append(item)
-    if fmt != "jsonl":
-        render_facts(docs, fmt, sys.stdout, kinds)
+    failures = 0
+
+    def documents() -> Iterator[Document]:
+        """The analysed documents, one at a time; a file that cannot be read is reported and skipped."""
+        nonlocal failures
+        for item in analyse_paths(paths, pack, kinds):
+            if isinstance(item, InputError):
+                failures += 1
+                typer.echo(f"policyscan: {item}", err=True)
+            else:
+                yield item
+
+    render_facts(documents(), fmt, sys.stdout, kinds)
     if failures:
         raise typer.Exit(1)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, TextIO
 
 from rich import box
@@ -33,13 +33,16 @@ _CMP_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=
 
 
 def render_facts(
-    docs: list[Document],
+    docs: Iterable[Document],
     fmt: str,
     out: TextIO,
     kinds: Collection[str] | None = None,
     console_width: int | None = None,
 ) -> None:
     """Write the facts of ``docs`` to ``out`` in format ``fmt`` (one of FORMATS).
+
+    ``docs`` is consumed lazily and each document is written as soon as it arrives, so a
+    batch of thousands of documents never has to sit in memory, in any format.
 
     ``kinds`` restricts output to those fact kinds; ``console_width`` only affects "table"
     and exists so tests (and pipes) get a deterministic layout.
@@ -62,7 +65,7 @@ def _selected(doc: Document, kinds: Collection[str] | None) -> list[Fact]:
     return [f for f in doc.facts if kinds is None or f.kind in kinds]
 
 
-def _records(docs: list[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
+def _records(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
     """Records in document order, then fact order: the one source for every machine format."""
     for doc in docs:
         for fact in _selected(doc, kinds):
@@ -76,9 +79,12 @@ def _write_jsonl(records: Iterator[dict[str, Any]], out: TextIO) -> None:
 
 
 def _write_json(records: Iterator[dict[str, Any]], out: TextIO) -> None:
-    """A single array, for tools that want one JSON value."""
-    json.dump(list(records), out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    """A single array, for tools that want one JSON value, written record by record."""
+    out.write("[")
+    for i, record in enumerate(records):
+        body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("," if i else "") + "\n  " + body)
+    out.write("\n]\n")
 
 
 def _write_csv(records: Iterator[dict[str, Any]], out: TextIO) -> None:
@@ -178,7 +184,7 @@ def _section_table(section: str, title: str, facts: list[Fact]) -> Table:
 
 
 def _write_table(
-    docs: list[Document], out: TextIO, kinds: Collection[str] | None, console_width: int | None
+    docs: Iterable[Document], out: TextIO, kinds: Collection[str] | None, console_width: int | None
 ) -> None:
     """Human view; colour only when ``out`` is a terminal (rich decides, we never force it)."""
     console = Console(file=out, width=console_width, highlight=False, emoji=False)

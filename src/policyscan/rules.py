@@ -26,7 +26,7 @@ ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker 
 MAPPING_SECTIONS = ("blocks", "cues", "periods")
 LIST_SECTIONS = ("chrome_lines", "chrome_tail", "title_lines", "headings", "orgs",
                  "org_patterns", "org_suffixes", "org_prefixes", "generic_units",
-                 "unit_trailers", "lead_first_conventions")
+                 "unit_trailers", "lead_markers", "lead_first_conventions")
 _BLOCK_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Han}
 
 

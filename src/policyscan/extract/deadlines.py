@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+
 import regex
 
 from ..model import Fact
@@ -118,6 +119,8 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
             date = first[0] if first else None
         else:
             date = first[1] if first else None
+    if relation == "in" and date and ctx.doc.year and int(date[:4]) < ctx.doc.year:
+        return None  # 2023年,全市… in a 2025 document narrates the past; it bounds nothing
     return ctx.fact("deadline", match.rule, match.start, match.end,
                     relation=relation, date=date, begin=begin if relation == "during" else None)
 

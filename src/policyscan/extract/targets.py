@@ -136,8 +136,8 @@ def _cue_targets(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
             if ctx.is_ignored(m.start(), m.end()):
                 continue
             c_start, c_end = ctx.clause(m.start())
-            if any(m.start() < e and s < c_end for s, e in taken):
-                continue
+            if c_end - m.end() < 2 or any(m.start() < e and s < c_end for s, e in taken):
+                continue  # a cue with nothing after it (目标是:) introduces, it is no goal
             deadline = _sentence_deadline(ctx, m.start())
             if not (ctx.facts_of("quota", m.start(), c_end) or deadline):
                 continue

@@ -113,30 +113,40 @@ def _share_ending(names: list[tuple[int, int]], text: str, prefixes: tuple[str, 
 
 def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact]:
     """One fact per name in the match's list. ``lead_first``: the document declares that the
-    first unit of each list leads (列第一位者为牵头单位)."""
+    first unit of each list leads (列第一位者为牵头单位); a name marked 市发展改革委(牵头) leads."""
     role = match.rule.fields.get("role", "responsible")
     lead_first = bool(match.rule.fields.get("follows_convention")) and lead_first
     list_span = match.span("list")
     if list_span is None:
         return []
     _, _, _, prefixes = _lexicon(ctx.pack)
+    marker = ctx.pack.compile_list("lead_markers")
     shadow = ctx.doc.shadow
     names: list[tuple[int, int]] = []
+    marked: set[int] = set()  # indexes of names that carried a lead marker
     pos = list_span[0]
     for sep in list(_SEPARATORS.finditer(shadow, list_span[0], list_span[1])) + [None]:
         piece_end = sep.start() if sep else list_span[1]
         piece_start, piece_end = _strip_tail(ctx.pack, shadow, pos, piece_end)
+        lead_mark = marker.search(shadow, piece_start, piece_end) if marker else None
+        if lead_mark:
+            piece_end = lead_mark.start()
         if piece_end > piece_start:
             piece_start += _from_first_known(ctx.pack, shadow[piece_start:piece_end])
             for s, e in split_run(ctx.pack, shadow[piece_start:piece_end]):
                 s, e = _strip_tail(ctx.pack, shadow, piece_start + s, piece_start + e)
                 if e > s and _is_name(ctx.pack, shadow[s:e]):
                     names.append((s, e))
+            if lead_mark and names:
+                marked.add(len(names) - 1)
         pos = sep.end() if sep else list_span[1]
     written = _share_ending(names, ctx.doc.text, prefixes)
     facts = []
     for i, ((start, end), name) in enumerate(zip(names, written)):
-        this_role = "lead" if lead_first and i == 0 else ("responsible" if lead_first else role)
+        if i in marked or (lead_first and i == 0):
+            this_role = "lead"
+        else:
+            this_role = "responsible" if (lead_first or marked) else role
         facts.append(ctx.fact("unit", match.rule, start, end, name=name, role=this_role))
     return facts
 
