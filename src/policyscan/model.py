@@ -69,7 +69,7 @@ class Document:
     chrome: list[tuple[int, int]] = field(default_factory=list)  # web-page chrome spans
     sections: list[Section] = field(default_factory=list)  # top-level sections (a tree)
     issued: str | None = None  # the document's own date, ISO (issue / signature date)
-    year: int | None = None  # the document's own year, from ``issued`` or a year-only label
+    year: int | None = None  # the year of ``issued``: resolves dates written without a year
     facts: list[Fact] = field(default_factory=list)
 
     def all_sections(self) -> list[Section]:

@@ -93,7 +93,7 @@ def _indicator(ctx: Context, clause_start: int, left: int, right: int, unit: str
     return ctx.doc.text[right:end] if 2 <= end - right <= 12 else None
 
 
-def _in_word(ctx: Context, match: Match, start: int, end: int) -> bool:
+def _in_word(ctx: Context, start: int, end: int) -> bool:
     """A Chinese-numeral quantity must start and end on jieba word boundaries (第一书记, 人口)."""
     if _ARABIC.search(ctx.doc.shadow[start:end]):
         return False
@@ -113,7 +113,7 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         unit_text, factor = alias[0], factor * alias[1]
     low, high, value = _value(match, "low"), _value(match, "high"), _value(match, "num")
     q_span = match.span("qty") or (match.start, match.end)
-    if _in_word(ctx, match, *q_span):
+    if _in_word(ctx, *q_span):
         return None
     clause_start, _ = ctx.clause(match.start)
     start = match.start

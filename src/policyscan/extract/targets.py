@@ -9,7 +9,9 @@ Three ways a clause becomes a target (GUIDE "targets"), each a rule ``mode`` in 
 - ``output``: a clause that commits to an amount (新建847户) without a cue, unless a skip
   rule of kind ``target`` marks it as money put in, a frequency, a staffing set-up, …
 
-Skip rules of kind target disqualify the clause they match from ``output`` only.
+For ``dated_run`` and ``output`` the rule's pattern is a gate matched at the start of each
+clause: a clause it rejects (a means: 以…为载体, 利用三年时间) is no goal of its own. Skip
+rules of kind target disqualify the clause they match from ``output`` only.
 """
 from __future__ import annotations
 
@@ -67,8 +69,9 @@ def _sentence_deadline(ctx: Context, cue: int) -> Fact | None:
     return dated[-1] if dated else None
 
 
-def _starts_with(ctx: Context, start: int, words: list[str]) -> str | None:
-    return next((w for w in words if ctx.doc.shadow.startswith(w, start)), None)
+def _passes(ctx: Context, rule: Rule, start: int) -> bool:
+    """The rule's gate accepts the clause starting at ``start``."""
+    return bool(rule.compiled.match(ctx.doc.shadow, start))
 
 
 def _opens_clause(ctx: Context, deadline: Fact) -> int | None:
@@ -92,7 +95,6 @@ def _dated_runs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
     if not rules:
         return []
     rule = rules[0]
-    means = ctx.pack.tables["cues"].get("means", [])
     out: list[Fact] = []
     openers = {}
     for d in ctx.facts_of("deadline", 0, len(ctx.doc.shadow)):
@@ -109,18 +111,15 @@ def _dated_runs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
         # means (从2023年到2025年,利用三年时间,将…打造成…)
         first = 0
         while first + 1 < len(clauses):
-            if first == 0:
-                joins = clauses[0][1] <= d.end or bool(_starts_with(ctx, d.end, means))
-            else:
-                joins = bool(_starts_with(ctx, clauses[first][0], means))
-            if not joins:
+            rest = d.end if first == 0 else clauses[first][0]
+            if not (rest >= clauses[first][1] or not _passes(ctx, rule, rest)):
                 break
             first += 1
         run = [(clauses[0][0], clauses[first][1])] + clauses[first + 1:] if clauses else []
         for i, (c_start, c_end) in enumerate(run):
             if i and c_start in openers:
                 break
-            if i and _starts_with(ctx, c_start, means):
+            if i and not _passes(ctx, rule, c_start):
                 continue
             if any(c_start < e and s < c_end for s, e in taken):
                 continue
@@ -157,7 +156,8 @@ def _outputs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
         if (c_start, c_end) in seen or any(c_start < e and s < c_end for s, e in taken):
             continue
         seen.add((c_start, c_end))
-        if not _output_quotas(ctx, c_start, c_end) or _disqualified(ctx, c_start, c_end):
+        if (not _passes(ctx, rules[0], c_start) or not _output_quotas(ctx, c_start, c_end)
+                or _disqualified(ctx, c_start, c_end)):
             continue
         out.append(_target(ctx, rules[0], c_start, c_end, None))
         taken.append((c_start, c_end))
