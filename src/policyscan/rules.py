@@ -60,6 +60,14 @@ class RulePack:
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules if r.kind == kind]
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Rule]:
+        return {r.id: r for r in self.rules}
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id (facts name the rule that produced them)."""
+        return self._by_id[rule_id]
+
     def compile_list(self, name: str) -> regex.Pattern[str] | None:
         """One alternation of a list of patterns (chrome lines, title lines), or None if empty."""
         items = self.lists.get(name) or []

@@ -12,7 +12,7 @@ from ..model import Document, Fact
 from ..rules import Rule, RulePack
 
 # Rule fields that steer the engine rather than describe the fact.
-CONTROL_FIELDS = ("mode", "scope", "follows_convention")
+CONTROL_FIELDS = ("mode", "scope", "follows_convention", "dates_goals")
 _CLAUSE_BREAK = regex.compile(r"[,;。:!\n]|[ ]{2,}")
 _SENTENCE_BREAK = regex.compile(r"[。!\n]|[ ]{2,}")
 _CITATION = regex.compile(r"《[^《》\n]{1,80}》")

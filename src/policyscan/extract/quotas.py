@@ -81,8 +81,15 @@ def _indicator(ctx: Context, clause_start: int, left: int, right: int, unit: str
     end = left
     while start < end and shadow[start] in " (?":
         start += 1
-    while end > start and shadow[end - 1] in " (?":
-        end -= 1
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        while end > start and shadow[end - 1] in " (?":
+            end -= 1
+        for word in cues.get("indicator_trailers", []):
+            if end - start > len(word) and shadow.startswith(word, end - len(word)):
+                end -= len(word)
+                trimmed = True
     if end - start >= 2:
         return ctx.doc.text[start:end]
     if unit not in cues.get("counting_units", []):
@@ -140,5 +147,19 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
     )
 
 
+def _share_list_cue(ctx: Context, facts: list[Fact]) -> None:
+    """分别达到65%和55%: a quota joined to the one before it by 和/、 and written without a
+    cue of its own takes that quota's comparator and indicator."""
+    joiners = set(ctx.pack.tables["cues"].get("quota_joiners", []))
+    for before, after in zip(facts, facts[1:]):
+        gap = ctx.doc.shadow[before.end:after.start].strip()
+        if (gap in joiners and after.fields["cmp"] == "=" and after.text == after.text.lstrip()
+                and after.fields.get("indicator") is None and before.fields["cmp"] != "range"):
+            after.fields["cmp"] = before.fields["cmp"]
+            after.fields["indicator"] = before.fields.get("indicator")
+
+
 def extract(ctx: Context) -> list[Fact]:
-    return [f for f in (interpret(ctx, m) for m in run_rules(ctx, "quota")) if f is not None]
+    facts = [f for f in (interpret(ctx, m) for m in run_rules(ctx, "quota")) if f is not None]
+    _share_list_cue(ctx, facts)
+    return facts

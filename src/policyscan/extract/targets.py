@@ -65,8 +65,14 @@ def _sentence_deadline(ctx: Context, cue: int) -> Fact | None:
     """The dating deadline of the cue's sentence that stands before the cue or in its clause."""
     s_start, _ = ctx.sentence(cue)
     _, c_end = ctx.clause(cue)
-    dated = [d for d in ctx.facts_of("deadline", s_start, c_end) if d.fields.get("relation") in DATING]
+    dated = [d for d in ctx.facts_of("deadline", s_start, c_end) if _dates_goals(ctx, d)]
     return dated[-1] if dated else None
+
+
+def _dates_goals(ctx: Context, deadline: Fact) -> bool:
+    """A by/in/during deadline dates goals, unless its rule says it names an era (十四五时期)."""
+    return (deadline.fields.get("relation") in DATING
+            and ctx.pack.rule(deadline.rule).fields.get("dates_goals", True))
 
 
 def _passes(ctx: Context, rule: Rule, start: int) -> bool:
@@ -98,7 +104,9 @@ def _dated_runs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
     out: list[Fact] = []
     openers = {}
     for d in ctx.facts_of("deadline", 0, len(ctx.doc.shadow)):
-        start = _opens_clause(ctx, d) if d.fields.get("relation") in DATING else None
+        if not _dates_goals(ctx, d):
+            continue
+        start = _opens_clause(ctx, d)
         if start is not None:
             openers[start] = d
     for opener_start, d in openers.items():
