@@ -6,6 +6,7 @@ offset found by matching the shadow is an offset into the original too.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +60,51 @@ class Fact:
 
 
 @dataclass
+class Breaks:
+    """Where the clauses and sentences of a shadow text end, so every stage agrees on what a
+    clause is (extract cuts goals at clauses; compare reads a fact's sentence)."""
+
+    shadow: str = field(repr=False)
+    clause_ends: list[int] = field(default_factory=list)  # offsets of , ; 。 : line breaks …
+    sentence_ends: list[int] = field(default_factory=list)  # offsets of 。 ! line breaks …
+    heading_text: list[int] = field(default_factory=list)  # where heading text begins (a clause starts)
+
+    def _bounds(self, ends: list[int], offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(ends, offset - 1)
+        start = ends[i - 1] + 1 if i > 0 else 0
+        end = ends[i] if i < len(ends) else len(self.shadow)
+        j = bisect.bisect_right(self.heading_text, offset)
+        if j and self.heading_text[j - 1] >= start:
+            start = self.heading_text[j - 1]
+        return self._strip(start, end)
+
+    def _strip(self, start: int, end: int) -> tuple[int, int]:
+        while start < end and self.shadow[start] in " 、":
+            start += 1
+        while end > start and self.shadow[end - 1] == " ":
+            end -= 1
+        return start, end
+
+    def clause(self, offset: int) -> tuple[int, int]:
+        """The clause holding ``offset``."""
+        return self._bounds(self.clause_ends, offset)
+
+    def sentence(self, offset: int) -> tuple[int, int]:
+        """The sentence holding ``offset``."""
+        return self._bounds(self.sentence_ends, offset)
+
+    def clauses_in(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The clauses of a span, in order."""
+        cuts = [b for b in self.clause_ends[bisect.bisect_left(self.clause_ends, start):] if b < end]
+        out = []
+        for a, b in zip([start - 1] + cuts, cuts + [end]):
+            c_start, c_end = self._strip(a + 1, b)
+            if c_end > c_start:
+                out.append((c_start, c_end))
+        return out
+
+
+@dataclass
 class Document:
     """A decoded document and everything the pipeline learns about it."""
 
@@ -68,6 +114,7 @@ class Document:
     shadow: str = ""  # normalised text, same length as ``text``
     chrome: list[tuple[int, int]] = field(default_factory=list)  # web-page chrome spans
     sections: list[Section] = field(default_factory=list)  # top-level sections (a tree)
+    breaks: Breaks | None = None  # clause and sentence boundaries, from the structure stage
     issued: str | None = None  # the document's own date, ISO (issue / signature date)
     year: int | None = None  # the year of ``issued``: resolves dates written without a year
     facts: list[Fact] = field(default_factory=list)

@@ -12,7 +12,7 @@ from .load import iter_documents
 from .model import FACT_KINDS, Document, InputError
 from .normalise import shadow
 from .rules import RulePack, load_pack
-from .structure import build_sections, document_date, find_chrome
+from .structure import build_sections, document_date, find_breaks, find_chrome
 
 
 def analyse(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS) -> Document:
@@ -20,6 +20,7 @@ def analyse(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS) 
     doc.shadow = shadow(doc.text)
     doc.chrome = find_chrome(doc, pack)
     doc.sections = build_sections(doc, pack)
+    doc.breaks = find_breaks(doc)
     doc.issued = document_date(doc, pack)
     doc.year = int(doc.issued[:4]) if doc.issued else None
     doc.facts = extract_facts(doc, pack, kinds)

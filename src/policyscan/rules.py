@@ -23,7 +23,7 @@ RULE_KEYS = {"id", "kind", "pattern", "fields", "action", "priority", "descripti
              "examples", "counter_examples"}
 ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker rules
 # Top-level sections of a pack and whether they hold a mapping or a list.
-MAPPING_SECTIONS = ("blocks", "cues", "periods")
+MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms")
 LIST_SECTIONS = ("chrome_lines", "chrome_tail", "title_lines", "headings", "orgs",
                  "org_patterns", "org_suffixes", "org_prefixes", "generic_units",
                  "unit_trailers", "lead_markers", "lead_first_conventions")

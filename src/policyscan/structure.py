@@ -12,11 +12,16 @@ from dataclasses import dataclass
 
 import regex
 
-from .model import Document, Section
+from .model import Breaks, Document, Section
 from .rules import RulePack
 
 # Where a heading may start: line start, or after two or more spaces (a lost line break).
 _SEGMENT_START = regex.compile(r"(?:^|(?<=\n)|(?<=[ ]{2}))[ ]*", regex.M)
+# A clause ends at , ; 。 : ! a line break or a lost one (two spaces); a sentence at 。 ! or a
+# (lost) line break. Commas inside a short quotation (“两不愁,三保障”) end nothing.
+CLAUSE_END = regex.compile(r"[,;。:!\n]|[ ]{2,}")
+_SENTENCE_END = regex.compile(r"[。!\n]|[ ]{2,}")
+_QUOTATION = regex.compile(r"“[^“”\n]{1,30}”")
 _PARENTHETICAL = regex.compile(r"\([^()]*\)")
 _DATE = regex.compile(r"((?:19|20)\d\d)\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})\s*日?")
 
@@ -107,6 +112,18 @@ def _close(sections: list[Section], end: int) -> None:
     for current, following in zip(sections, sections[1:] + [None]):
         current.end = following.start if following else end
         _close(current.children, current.end)
+
+
+def find_breaks(doc: Document) -> Breaks:
+    """Clause and sentence ends of the shadow; heading text starts a clause of its own."""
+    quoted = [m.span() for m in _QUOTATION.finditer(doc.shadow)]
+    return Breaks(
+        shadow=doc.shadow,
+        clause_ends=[m.start() for m in CLAUSE_END.finditer(doc.shadow)
+                     if not any(s < m.start() < e for s, e in quoted)],
+        sentence_ends=[m.start() for m in _SENTENCE_END.finditer(doc.shadow)],
+        heading_text=sorted(s.text_start for s in doc.all_sections()),
+    )
 
 
 def document_date(doc: Document, pack: RulePack) -> str | None:

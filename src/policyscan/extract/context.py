@@ -2,22 +2,17 @@
 sentence boundaries, the section at an offset, and the rule matches that survived."""
 from __future__ import annotations
 
-import bisect
-import functools
 from dataclasses import dataclass, field
 
 import regex
 
-from ..model import Document, Fact
+from ..model import Breaks, Document, Fact
 from ..rules import Rule, RulePack
+from ..structure import CLAUSE_END
 
 # Rule fields that steer the engine rather than describe the fact.
 CONTROL_FIELDS = ("mode", "scope", "follows_convention", "dates_goals")
-_CLAUSE_BREAK = regex.compile(r"[,;。:!\n]|[ ]{2,}")
-_SENTENCE_BREAK = regex.compile(r"[。!\n]|[ ]{2,}")
 _CITATION = regex.compile(r"《[^《》\n]{1,80}》")
-# A short quotation is one phrase: commas inside “两不愁,三保障” do not end a clause.
-_QUOTATION = regex.compile(r"“[^“”\n]{1,30}”")
 
 
 @dataclass
@@ -77,7 +72,7 @@ class Context:
         for line in self.doc.shadow[:first].splitlines(keepends=True):
             body = line.strip()
             if body and pattern.search(body):
-                if previous and len(previous[2]) <= 40 and not _CLAUSE_BREAK.search(previous[2]):
+                if previous and len(previous[2]) <= 40 and not CLAUSE_END.search(previous[2]):
                     spans.append(previous[:2])
                 spans.append((offset, offset + len(line)))
             if body:
@@ -92,55 +87,21 @@ class Context:
     def is_ignored(self, start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in self.ignored)
 
-    @functools.cached_property
-    def _clause_breaks(self) -> list[int]:
-        quoted = [m.span() for m in _QUOTATION.finditer(self.doc.shadow)]
-        return [m.start() for m in _CLAUSE_BREAK.finditer(self.doc.shadow)
-                if not any(s < m.start() < e for s, e in quoted)]
-
-    @functools.cached_property
-    def _sentence_breaks(self) -> list[int]:
-        return [m.start() for m in _SENTENCE_BREAK.finditer(self.doc.shadow)]
-
-    @functools.cached_property
-    def _heading_ends(self) -> list[int]:
-        """Where the text after each heading marker begins: a clause starts there too."""
-        return sorted(s.text_start for s in self.doc.all_sections())
-
-    def _bounds(self, breaks: list[int], offset: int) -> tuple[int, int]:
-        i = bisect.bisect_right(breaks, offset - 1)
-        start = breaks[i - 1] + 1 if i > 0 else 0
-        end = breaks[i] if i < len(breaks) else len(self.doc.shadow)
-        heads = [h for h in self._heading_ends if start <= h <= offset]
-        if heads:
-            start = max(start, heads[-1])
-        return self._strip(start, end)
-
-    def _strip(self, start: int, end: int) -> tuple[int, int]:
-        text = self.doc.shadow
-        while start < end and text[start] in " 、":
-            start += 1
-        while end > start and text[end - 1] == " ":
-            end -= 1
-        return start, end
+    @property
+    def breaks(self) -> Breaks:
+        assert self.doc.breaks is not None, "the structure stage runs before extract"
+        return self.doc.breaks
 
     def clause(self, offset: int) -> tuple[int, int]:
         """The clause holding ``offset``: between , ; 。 : line breaks and heading markers."""
-        return self._bounds(self._clause_breaks, offset)
+        return self.breaks.clause(offset)
 
     def sentence(self, offset: int) -> tuple[int, int]:
         """The sentence holding ``offset``: between 。 and line breaks (or lost ones)."""
-        return self._bounds(self._sentence_breaks, offset)
+        return self.breaks.sentence(offset)
 
     def clauses_in(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The clauses of a span, in order."""
-        cuts = [b for b in self._clause_breaks if start <= b < end]
-        out = []
-        for a, b in zip([start - 1] + cuts, cuts + [end]):
-            c_start, c_end = self._strip(a + 1, b)
-            if c_end > c_start:
-                out.append((c_start, c_end))
-        return out
+        return self.breaks.clauses_in(start, end)
 
     def section_path(self, offset: int) -> str:
         section = self.doc.section_at(offset)
