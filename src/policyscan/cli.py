@@ -87,6 +87,46 @@ def extract(
         raise typer.Exit(1)
 
 
+@app.command("compare")
+def compare_cmd(
+    base: Annotated[str, typer.Argument(help="The directive: a file (or - for stdin).")],
+    others: Annotated[list[str], typer.Argument(help="Documents implementing it: files or folders.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or markdown.")] = "table",
+    fail_on: Annotated[str | None, typer.Option(
+        "--fail-on", help="Exit 1 when any pair has one of these verdicts, e.g. looser,missing.")] = None,
+    rules: RulesOption = None,
+    disable: DisableOption = None,
+) -> None:
+    """Compare a directive (BASE) with documents that implement it, side by side."""
+    from .compare import VERDICTS
+    from .pipeline import compare_paths
+    from .render import COMPARE_FORMATS, render_comparisons
+
+    if fmt not in COMPARE_FORMATS:
+        raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(COMPARE_FORMATS)})")
+    failing = {v.strip() for v in (fail_on or "").split(",") if v.strip()}
+    if failing - set(VERDICTS):
+        raise _fail(f"--fail-on: unknown verdict {', '.join(sorted(failing - set(VERDICTS)))} "
+                    f"(choose from {', '.join(VERDICTS)})")
+    pack = _pack(rules, disable)
+    comparisons, failures = [], 0
+    try:
+        for item in compare_paths(base, others, pack):
+            if isinstance(item, InputError):
+                failures += 1
+                typer.echo(f"policyscan: {item}", err=True)
+            else:
+                comparisons.append(item)
+    except InputError as exc:
+        raise _fail(str(exc), code=1) from exc
+    render_comparisons(comparisons, fmt, sys.stdout)
+    flagged = sum(p.verdict in failing for c in comparisons for p in c.pairs)
+    if failing and flagged:
+        typer.echo(f"policyscan: {flagged} pair(s) with verdict {', '.join(sorted(failing))}", err=True)
+    if failures or (failing and flagged):
+        raise typer.Exit(1)
+
+
 @rules_app.command("list")
 def rules_list(rules: RulesOption = None, disable: DisableOption = None,
                kind: Annotated[str | None, typer.Option("--kind", "-k")] = None) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import regex
 
 from . import segment
+from .extract.numbers import tidy
 from .model import Document, Fact, Section
 from .normalise import shadow
 from .rules import RulePack
@@ -270,7 +271,7 @@ def quota_verdict(base: Fact, other: Fact) -> tuple[str, str]:
         b_level, o_level = float(b.get("high") or 0), float(o.get("high") or 0)
     higher = o_level > b_level
     stricter = higher if b.get("cmp") in _FLOORS or b.get("cmp") == "range" else not higher
-    return ("stricter" if stricter else "looser"), f"{_num(b_level)} → {_num(o_level)}"
+    return ("stricter" if stricter else "looser"), f"{tidy(b_level)} → {tidy(o_level)}"
 
 
 def deadline_verdict(base: Fact, other: Fact) -> tuple[str, str]:
@@ -294,10 +295,6 @@ def target_verdict(base_doc: Document, other_doc: Document, base: Fact, other: F
     if b_date and o_date and b_date != o_date:
         return ("earlier" if o_date < b_date else "later"), f"{b_date} → {o_date}"
     return "same", ""
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if value == int(value) else str(value)
 
 
 def unit_name(name: str) -> str:

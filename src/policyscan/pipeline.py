@@ -1,4 +1,4 @@
-"""The pipeline as one call: load → normalise → structure → extract.
+"""The pipeline as one call: load → normalise → structure → extract (→ compare).
 
 This is the Python API the CLI is a thin layer over; researchers import it directly.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
+from .compare import Comparison, compare
 from .extract import extract_facts
 from .load import iter_documents
 from .model import FACT_KINDS, Document, InputError
@@ -55,3 +56,15 @@ def extract(source: str | Path, rules: tuple[str, ...] = (), disable: tuple[str,
             docs.append(item)
         return docs
     return [analyse_text(str(source), pack=pack, kinds=kinds)]
+
+
+def compare_paths(base: str, others: list[str], pack: RulePack | None = None
+                  ) -> Iterator[Comparison | InputError]:
+    """BASE (a directive) against each OTHER (documents implementing it). Raises InputError
+    when BASE cannot be read; an OTHER that cannot be read comes back as its InputError."""
+    pack = pack or load_pack()
+    base_doc = next(analyse_paths([base], pack))
+    if isinstance(base_doc, InputError):
+        raise base_doc
+    for item in analyse_paths(others, pack):
+        yield item if isinstance(item, InputError) else compare(pack, base_doc, item)

@@ -1,14 +1,12 @@
-"""RENDER stage: write extracted facts for people (a rich table) or for programs (JSON, JSONL, CSV).
+"""Extracted facts for people (a rich table) or for programs (JSON, JSONL, CSV).
 
 Machine formats all come from ``Fact.to_record`` so they never disagree with each other;
 the table adds one normalised "what" string per fact so a reader can check a fact at a glance.
 """
 from __future__ import annotations
 
-import csv
-import json
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any, TextIO
 
 from rich import box
@@ -17,6 +15,8 @@ from rich.table import Table
 from rich.text import Text
 
 from policyscan.model import FACT_KINDS, Document, Fact
+
+from .common import describe, write_csv, write_json, write_jsonl
 
 FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv")
 
@@ -28,9 +28,6 @@ _FIELD_COLUMNS: tuple[str, ...] = (
     "name", "role",  # unit
     "deadline", "quota",  # target
 )
-
-_CMP_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": ""}
-
 
 def render_facts(
     docs: Iterable[Document],
@@ -50,14 +47,15 @@ def render_facts(
     if fmt == "table":
         _write_table(docs, out, kinds, console_width)
         return
-    writers: dict[str, Callable[[Iterator[dict[str, Any]], TextIO], None]] = {
-        "json": _write_json,
-        "jsonl": _write_jsonl,
-        "csv": _write_csv,
-    }
-    if fmt not in writers:
+    records = _records(docs, kinds)
+    if fmt == "jsonl":
+        write_jsonl(records, out)
+    elif fmt == "json":
+        write_json(records, out)
+    elif fmt == "csv":
+        write_csv(records, out, _BASE_COLUMNS + _FIELD_COLUMNS)
+    else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    writers[fmt](_records(docs, kinds), out)
 
 
 def _selected(doc: Document, kinds: Collection[str] | None) -> list[Fact]:
@@ -70,88 +68,6 @@ def _records(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterato
     for doc in docs:
         for fact in _selected(doc, kinds):
             yield fact.to_record(doc.path)
-
-
-def _write_jsonl(records: Iterator[dict[str, Any]], out: TextIO) -> None:
-    """One object per line so results can be streamed and grepped."""
-    for record in records:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-
-
-def _write_json(records: Iterator[dict[str, Any]], out: TextIO) -> None:
-    """A single array, for tools that want one JSON value, written record by record."""
-    out.write("[")
-    for i, record in enumerate(records):
-        body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
-        out.write(("," if i else "") + "\n  " + body)
-    out.write("\n]\n")
-
-
-def _write_csv(records: Iterator[dict[str, Any]], out: TextIO) -> None:
-    """CSV with a BOM: without it Excel decodes UTF-8 Chinese text as the local code page.
-
-    Fields outside the fixed column set are dropped rather than shifting columns.
-    """
-    out.write("\ufeff")
-    writer = csv.DictWriter(
-        out, fieldnames=_BASE_COLUMNS + _FIELD_COLUMNS, extrasaction="ignore", lineterminator="\n"
-    )
-    writer.writeheader()
-    for record in records:
-        writer.writerow({key: _csv_cell(value) for key, value in record.items()})
-
-
-def _csv_cell(value: Any) -> Any:
-    """Flatten a value into one cell: nested structures as compact JSON, None as empty."""
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return value
-
-
-def _num(value: Any) -> str:
-    """A number without a spurious ".0"; "?" when the extractor could not fill it."""
-    if value is None:
-        return "?"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _amount(fields: Mapping[str, Any]) -> str:
-    """Comparator, number (or low–high range) and unit, e.g. "≥ 8700 元" or "3–5 次"."""
-    cmp = fields.get("cmp")
-    if cmp == "range":
-        parts = [f"{_num(fields.get('low'))}–{_num(fields.get('high'))}"]
-    else:
-        parts = [_CMP_SYMBOLS.get(cmp, cmp or ""), _num(fields.get("value"))]
-    parts.append(fields.get("unit") or "")
-    return " ".join(p for p in parts if p)
-
-
-def _describe(fact: Fact) -> str:
-    """The normalised meaning of a fact, shown next to its source text in the table."""
-    fields = fact.fields
-    if fact.kind == "quota":
-        indicator = fields.get("indicator")
-        return _amount(fields) + (f" · {indicator}" if indicator else "")
-    if fact.kind == "deadline":
-        relation, date = fields.get("relation") or "", fields.get("date")
-        if date is None:
-            return f"{relation} unresolved".strip()
-        if relation == "during":
-            return f"{fields.get('begin') or '?'} … {date}"
-        return f"{relation} {date}".strip()
-    if fact.kind == "unit":
-        name = fields.get("name") or ""
-        # the name is shown only where it differs from the source text (市 → 市党委政府)
-        return f"{fields.get('role') or ''} {name if name != fact.text else ''}".strip()
-    if fact.kind == "target":
-        quota, deadline = fields.get("quota"), fields.get("deadline")
-        parts = [_amount(quota) if quota else "", f"by {deadline}" if deadline else ""]
-        return " · ".join(p for p in parts if p)
-    return ""
 
 
 def _heading(doc: Document, facts: list[Fact]) -> Text:
@@ -178,7 +94,7 @@ def _section_table(section: str, title: str, facts: list[Fact]) -> Table:
         table.add_column(header, overflow="fold")
     for fact in facts:
         # Text objects, not str: source text may contain "[...]", which rich would read as markup.
-        cells = (fact.kind, fact.text, _describe(fact), f"{fact.start}-{fact.end}")
+        cells = (fact.kind, fact.text, describe(fact), f"{fact.start}-{fact.end}")
         table.add_row(*(Text(cell) for cell in cells))
     return table
 

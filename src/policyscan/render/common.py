@@ -1,0 +1,96 @@
+"""What every renderer shares: record writers (JSONL, JSON, CSV) and the one-line
+description of a fact's normalised value, so fact and comparison output never disagree."""
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TextIO
+
+from policyscan.model import Fact
+
+CMP_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": ""}
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> None:
+    """One object per line so results can be streamed and grepped."""
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def write_json(records: Iterable[dict[str, Any]], out: TextIO) -> None:
+    """A single array, for tools that want one JSON value, written record by record."""
+    out.write("[")
+    for i, record in enumerate(records):
+        body = json.dumps(record, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("," if i else "") + "\n  " + body)
+    out.write("\n]\n")
+
+
+def write_csv(records: Iterable[dict[str, Any]], out: TextIO, columns: Sequence[str]) -> None:
+    """CSV with a BOM: without it Excel decodes UTF-8 Chinese text as the local code page.
+
+    Fields outside the fixed column set are dropped rather than shifting columns.
+    """
+    out.write("\ufeff")
+    writer = csv.DictWriter(
+        out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    for record in records:
+        writer.writerow({key: csv_cell(value) for key, value in record.items()})
+
+
+def csv_cell(value: Any) -> Any:
+    """Flatten a value into one cell: nested structures as compact JSON, None as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
+
+
+def num(value: Any) -> str:
+    """A number without a spurious ".0"; "?" when the extractor could not fill it."""
+    if value is None:
+        return "?"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def amount(fields: Mapping[str, Any]) -> str:
+    """Comparator, number (or low–high range) and unit, e.g. "≥ 8700 元" or "3–5 次"."""
+    cmp = fields.get("cmp")
+    if cmp == "range":
+        parts = [f"{num(fields.get('low'))}–{num(fields.get('high'))}"]
+    else:
+        parts = [CMP_SYMBOLS.get(cmp, cmp or ""), num(fields.get("value"))]
+    parts.append(fields.get("unit") or "")
+    return " ".join(p for p in parts if p)
+
+
+def describe(fact: Fact) -> str:
+    """The normalised meaning of a fact, shown next to its source text in the table."""
+    fields = fact.fields
+    if fact.kind == "quota":
+        indicator = fields.get("indicator")
+        return amount(fields) + (f" · {indicator}" if indicator else "")
+    if fact.kind == "deadline":
+        relation, date = fields.get("relation") or "", fields.get("date")
+        if date is None:
+            return f"{relation} unresolved".strip()
+        if relation == "during":
+            return f"{fields.get('begin') or '?'} … {date}"
+        return f"{relation} {date}".strip()
+    if fact.kind == "unit":
+        name = fields.get("name") or ""
+        # the name is shown only where it differs from the source text (市 → 市党委政府)
+        return f"{fields.get('role') or ''} {name if name != fact.text else ''}".strip()
+    if fact.kind == "target":
+        quota, deadline = fields.get("quota"), fields.get("deadline")
+        parts = [amount(quota) if quota else "", f"by {deadline}" if deadline else ""]
+        return " · ".join(p for p in parts if p)
+    return ""
+
+
