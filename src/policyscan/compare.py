@@ -211,8 +211,12 @@ def _section_key(doc: Document, fact: Fact) -> int | None:
     return None if section is None else section.start
 
 
-def _align_facts(pack: RulePack, comparison: Comparison, kind: str
+def _align_facts(pack: RulePack, comparison: Comparison, kind: str,
+                 goal_partner: dict[int, int] | None = None
                  ) -> list[tuple[Fact | None, Fact | None, float | None]]:
+    """Pair facts of one kind one to one. Content similarity comes first; only a pair that
+    already shares content is lifted by sitting in paired items, by a shared date, or (quotas)
+    by sitting in paired goals; a quota in another unit is held back."""
     base, other = comparison.base, comparison.other
     b_facts = [f for f in base.facts if f.kind == kind]
     o_facts = [f for f in other.facts if f.kind == kind]
@@ -221,21 +225,29 @@ def _align_facts(pack: RulePack, comparison: Comparison, kind: str
     idf = _idf(b_bags + o_bags)
     item_partner = {p.base.start: p.other.start for p in comparison.items if p.base and p.other}
     cues = pack.tables["cues"]
+    floor = float(cues.get("min_content_similarity", 0.15))
     item_bonus = float(cues.get("same_item_bonus", 0.15))
     date_bonus = float(cues.get("same_date_bonus", 0.1))
+    goal_bonus = float(cues.get("same_goal_bonus", 0.3))
+    unit_penalty = float(cues.get("different_unit_penalty", 0.15))
     b_items = [_section_key(base, f) for f in b_facts]
     o_items = [_section_key(other, f) for f in o_facts]
     b_dates = [_date_of(base, f) for f in b_facts]
     o_dates = [_date_of(other, f) for f in o_facts]
+    b_goals = [_goal_key(base, f) for f in b_facts]
+    o_goals = [_goal_key(other, f) for f in o_facts]
     scores = []
     for i, b in enumerate(b_bags):
-        partner = item_partner.get(b_items[i]) if b_items[i] is not None else None
+        item = item_partner.get(b_items[i]) if b_items[i] is not None else None
+        goal = (goal_partner or {}).get(b_goals[i]) if b_goals[i] is not None else None
         for j, o in enumerate(o_bags):
             score = _cosine(b, o, idf)
-            if partner is not None and partner == o_items[j]:
-                score += item_bonus
-            if b_dates[i] is not None and b_dates[i] == o_dates[j]:
-                score += date_bonus
+            if score >= floor:
+                score += item_bonus if item is not None and item == o_items[j] else 0.0
+                score += date_bonus if b_dates[i] is not None and b_dates[i] == o_dates[j] else 0.0
+                score += goal_bonus if goal is not None and goal == o_goals[j] else 0.0
+            if kind == "quota" and b_facts[i].fields.get("unit") != o_facts[j].fields.get("unit"):
+                score -= unit_penalty
             scores.append((score, i, j))
     paired = _one_to_one(scores, float(cues.get("fact_match_threshold", 0.3)))
     rows: list[tuple[Fact | None, Fact | None, float | None]] = [
@@ -244,6 +256,12 @@ def _align_facts(pack: RulePack, comparison: Comparison, kind: str
     used = {paired[i][0] for i in paired}
     rows += [(None, f, None) for j, f in enumerate(o_facts) if j not in used]
     return rows
+
+
+def _goal_key(doc: Document, fact: Fact) -> int | None:
+    """The start of the goal (target) a fact sits in, to carry target pairs over to quotas."""
+    goal = _enclosing(doc, fact, "target")
+    return None if goal is None else goal.start
 
 
 # ---------------------------------------------------------------- verdicts
@@ -341,12 +359,14 @@ def compare(pack: RulePack, base: Document, other: Document) -> Comparison:
     comparison = Comparison(base=base, other=other)
     comparison.items = align_items(pack, base, other)
     judges = {"quota": quota_verdict, "deadline": deadline_verdict}
+    goal_partner: dict[int, int] = {}
     for kind in ("target", "quota", "deadline"):
-        for b, o, similarity in _align_facts(pack, comparison, kind):
+        for b, o, similarity in _align_facts(pack, comparison, kind, goal_partner):
             if b is None or o is None:
                 verdict, detail = ("missing" if o is None else "added"), ""
             elif kind == "target":
                 verdict, detail = target_verdict(base, other, b, o)
+                goal_partner[b.start] = o.start
             else:
                 verdict, detail = judges[kind](b, o)
             comparison.pairs.append(FactPair(kind, b, o, verdict, similarity, detail))

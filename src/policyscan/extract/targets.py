@@ -172,8 +172,23 @@ def _outputs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
     return out
 
 
+def _paragraph_deadlines(ctx: Context, facts: list[Fact]) -> None:
+    """到2025年,A。B,C。 — goals B and C, in the same paragraph and section as the dated run
+    before them, are governed by its deadline too (their text and span are unchanged)."""
+    governing: Fact | None = None
+    for fact in facts:
+        if fact.rule in {r.id for r in _rules(ctx, "dated_run")}:
+            governing = fact
+        elif (governing is not None and fact.fields.get("deadline") is None
+              and fact.section == governing.section
+              and "\n" not in ctx.doc.shadow[governing.end:fact.start]):
+            fact.fields["deadline"] = governing.fields.get("deadline")
+
+
 def extract(ctx: Context) -> list[Fact]:
     """Targets in document order; a clause is claimed by the first way that takes it."""
     taken: list[tuple[int, int]] = []
     facts = _dated_runs(ctx, taken) + _cue_targets(ctx, taken) + _outputs(ctx, taken)
-    return sorted(facts, key=lambda f: f.start)
+    facts.sort(key=lambda f: f.start)
+    _paragraph_deadlines(ctx, facts)
+    return facts
