@@ -94,6 +94,8 @@ def compare_cmd(
     fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or markdown.")] = "table",
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help="Exit 1 when any pair has one of these verdicts, e.g. looser,missing.")] = None,
+    changes_only: Annotated[bool, typer.Option(
+        "--changes-only", help="Leave out rows where nothing changed.")] = False,
     rules: RulesOption = None,
     disable: DisableOption = None,
 ) -> None:
@@ -119,7 +121,7 @@ def compare_cmd(
                 comparisons.append(item)
     except InputError as exc:
         raise _fail(str(exc), code=1) from exc
-    render_comparisons(comparisons, fmt, sys.stdout)
+    render_comparisons(comparisons, fmt, sys.stdout, changes_only=changes_only)
     flagged = sum(p.verdict in failing for c in comparisons for p in c.pairs)
     if failing and flagged:
         typer.echo(f"policyscan: {flagged} pair(s) with verdict {', '.join(sorted(failing))}", err=True)

@@ -27,22 +27,22 @@ KIND_TITLES = {"item": "Task items", "target": "Targets", "quota": "Quotas",
 _COLUMNS = ("base", "other", "kind", "verdict", "similarity", "detail",
             "base_section", "base_text", "base_value", "base_start", "base_end",
             "other_section", "other_text", "other_value", "other_start", "other_end")
-_SUMMARY_KEYS = ("carried_down", "tightened", "loosened", "dropped", "added")
 
 
 def render_comparisons(comparisons: list[Comparison], fmt: str, out: TextIO,
-                       console_width: int | None = None) -> None:
-    """Write comparisons (BASE against each OTHER) in ``fmt`` (one of COMPARE_FORMATS)."""
+                       console_width: int | None = None, changes_only: bool = False) -> None:
+    """Write comparisons (BASE against each OTHER) in ``fmt`` (one of COMPARE_FORMATS).
+    ``changes_only`` leaves out rows where nothing changed (same, same-lead, matched items)."""
     if fmt == "table":
-        _write_table(comparisons, out, console_width)
+        _write_table(comparisons, out, console_width, changes_only)
     elif fmt == "markdown":
-        out.write(_markdown(comparisons))
+        out.write(_markdown(comparisons, changes_only))
     elif fmt == "json":
-        write_json(({"summary": c.summary(), "rows": list(_rows(c))} for c in comparisons), out)
+        write_json(({"summary": c.summary(), "rows": list(_rows(c, changes_only))} for c in comparisons), out)
     elif fmt == "jsonl":
-        write_jsonl(_records(comparisons), out)
+        write_jsonl(_records(comparisons, changes_only), out)
     elif fmt == "csv":
-        write_csv((r for r in _records(comparisons) if r["kind"] != "summary"), out, _COLUMNS)
+        write_csv((r for r in _records(comparisons, changes_only) if r["kind"] != "summary"), out, _COLUMNS)
     else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(COMPARE_FORMATS)}")
 
@@ -67,31 +67,40 @@ def _item_verdict(pair: ItemPair) -> str:
     return "matched" if pair.base and pair.other else ("missing" if pair.base else "added")
 
 
-def _rows(c: Comparison) -> Iterator[dict[str, Any]]:
+def _unchanged(pair: FactPair | ItemPair) -> bool:
+    return _item_verdict(pair) == "matched" if isinstance(pair, ItemPair) else not pair.changed
+
+
+def _rows(c: Comparison, changes_only: bool = False) -> Iterator[dict[str, Any]]:
     """One record per paired item, then one per fact pair (targets, quotas, deadlines, leads)."""
     head = {"base": c.base.path, "other": c.other.path}
     for item in c.items:
+        if changes_only and _unchanged(item):
+            continue
         yield {**head, "kind": "item", "verdict": _item_verdict(item), "similarity": item.similarity,
                "detail": "", **_item_side("base", item.base), **_item_side("other", item.other)}
     for kind in KIND_ORDER:
         for pair in (p for p in c.pairs if p.kind == kind):
+            if changes_only and _unchanged(pair):
+                continue
             yield {**head, "kind": kind, "verdict": pair.verdict, "similarity": pair.similarity,
                    "detail": pair.detail, **_fact_side("base", pair.base, c.base),
                    **_fact_side("other", pair.other, c.other)}
 
 
-def _records(comparisons: list[Comparison]) -> Iterator[dict[str, Any]]:
+def _records(comparisons: list[Comparison], changes_only: bool) -> Iterator[dict[str, Any]]:
     """JSONL: a summary line per comparison, then its rows."""
     for c in comparisons:
         yield {"kind": "summary", **c.summary()}
-        yield from _rows(c)
+        yield from _rows(c, changes_only)
 
 
 # ---------------------------------------------------------------- side-by-side grid
 
-def _grid(comparisons: list[Comparison], kind: str) -> list[tuple[Any, list[Any]]]:
+def _grid(comparisons: list[Comparison], kind: str, changes_only: bool) -> list[tuple[Any, list[Any]]]:
     """Rows of one kind keyed by the BASE side, with one cell per OTHER document; what an
-    OTHER adds gets rows of its own. Items are keyed by Section, facts by Fact."""
+    OTHER adds gets rows of its own. Items are keyed by Section, facts by Fact. With
+    ``changes_only``, a row where no OTHER changed anything is left out."""
     order: list[Any] = []
     cells: dict[int, list[Any]] = {}
     added: list[tuple[Any, list[Any]]] = []
@@ -107,7 +116,10 @@ def _grid(comparisons: list[Comparison], kind: str) -> list[tuple[Any, list[Any]
                 order.append(pair.base)
                 cells[id(pair.base)] = [None] * len(comparisons)
             cells[id(pair.base)][n] = pair
-    return [(base, cells[id(base)]) for base in order] + added
+    rows = [(base, cells[id(base)]) for base in order] + added
+    if changes_only:
+        rows = [(base, row) for base, row in rows if not all(p is None or _unchanged(p) for p in row)]
+    return rows
 
 
 def _cell(side: Section | Fact | None) -> str:
@@ -146,22 +158,31 @@ def _styled(text: str) -> Text:
     return out
 
 
+_SUMMARY_ROWS = (("BASE targets", "base_targets"), ("carried down", "carried_down"),
+                 ("tightened", "tightened"), ("loosened", "loosened"), ("dropped", "dropped"),
+                 ("added", "added"))
+
+
+def _coverage(s: dict[str, Any]) -> str:
+    return f"{s['items_matched']}/{s['base_items']} ({s['coverage']:.0%})"
+
+
 def _summary_table(comparisons: list[Comparison]) -> Table:
+    """Metrics as rows, one column per OTHER document, like the tables that follow."""
     table = Table(title=Text(f"BASE {comparisons[0].base.path}", style="bold"), title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("document", overflow="fold")
-    for header in ("targets", "carried", "tightened", "loosened", "dropped", "added", "coverage"):
-        table.add_column(header, justify="right", overflow="fold")
+    table.add_column("summary", no_wrap=True)
     for c in comparisons:
-        s = c.summary()
-        table.add_row(Text(c.other.path), str(s["base_targets"]),
-                      *(str(s[k]) for k in _SUMMARY_KEYS),
-                      f"{s['items_matched']}/{s['base_items']} ({s['coverage']:.0%})")
+        table.add_column(c.other.path, justify="right", overflow="fold", ratio=1)
+    summaries = [c.summary() for c in comparisons]
+    for label, key in _SUMMARY_ROWS:
+        table.add_row(label, *(str(s[key]) for s in summaries))
+    table.add_row("task items matched", *(_coverage(s) for s in summaries))
     return table
 
 
-def _kind_table(comparisons: list[Comparison], kind: str) -> Table | None:
-    grid = _grid(comparisons, kind)
+def _kind_table(comparisons: list[Comparison], kind: str, changes_only: bool) -> Table | None:
+    grid = _grid(comparisons, kind, changes_only)
     if not grid:
         return None
     table = Table(title=Text(KIND_TITLES[kind], style="bold cyan"), title_justify="left",
@@ -174,13 +195,14 @@ def _kind_table(comparisons: list[Comparison], kind: str) -> Table | None:
     return table
 
 
-def _write_table(comparisons: list[Comparison], out: TextIO, width: int | None) -> None:
+def _write_table(comparisons: list[Comparison], out: TextIO, width: int | None,
+                 changes_only: bool) -> None:
     console = Console(file=out, width=width, highlight=False, emoji=False)
     if not comparisons:
         return
     parts: list[Any] = [_summary_table(comparisons)]
     for kind in ("item",) + KIND_ORDER:
-        table = _kind_table(comparisons, kind)
+        table = _kind_table(comparisons, kind, changes_only)
         if table is not None:
             parts.append(table)
     console.print(Group(*parts))
@@ -192,19 +214,18 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def _markdown(comparisons: list[Comparison]) -> str:
+def _markdown(comparisons: list[Comparison], changes_only: bool) -> str:
     if not comparisons:
         return ""
+    summaries = [c.summary() for c in comparisons]
     lines = [f"# Comparison with {comparisons[0].base.path}", "",
-             "| document | targets | carried | tightened | loosened | dropped | added | coverage |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for c in comparisons:
-        s = c.summary()
-        lines.append(f"| {_md(c.other.path)} | {s['base_targets']} | "
-                     + " | ".join(str(s[k]) for k in _SUMMARY_KEYS)
-                     + f" | {s['items_matched']}/{s['base_items']} ({s['coverage']:.0%}) |")
+             "| summary | " + " | ".join(_md(c.other.path) for c in comparisons) + " |",
+             "| --- |" + " ---: |" * len(comparisons)]
+    for label, key in _SUMMARY_ROWS:
+        lines.append(f"| {label} | " + " | ".join(str(s[key]) for s in summaries) + " |")
+    lines.append("| task items matched | " + " | ".join(_coverage(s) for s in summaries) + " |")
     for kind in ("item",) + KIND_ORDER:
-        grid = _grid(comparisons, kind)
+        grid = _grid(comparisons, kind, changes_only)
         if not grid:
             continue
         lines += ["", f"## {KIND_TITLES[kind]}", "",
