@@ -122,11 +122,15 @@ def words(pack: RulePack, text: str) -> Counter[str]:
 
 
 def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
-    dot = sum(a[w] * b[w] * idf.get(w, 1.0) ** 2 for w in a.keys() & b.keys())
+    """Cosine of tf-idf vectors with sublinear tf (1 + log count), so a word repeated
+    fourteen times in an item does not outweigh everything else it says."""
+    def weight(counts: Counter[str], word: str) -> float:
+        return (1.0 + math.log(counts[word])) * idf.get(word, 1.0)
+
+    dot = sum(weight(a, w) * weight(b, w) for w in a.keys() & b.keys())
     if not dot:
         return 0.0
-    norm = math.sqrt(sum((c * idf.get(w, 1.0)) ** 2 for w, c in a.items())) * \
-        math.sqrt(sum((c * idf.get(w, 1.0)) ** 2 for w, c in b.items()))
+    norm = math.sqrt(sum(weight(a, w) ** 2 for w in a)) * math.sqrt(sum(weight(b, w) ** 2 for w in b))
     return dot / norm if norm else 0.0
 
 
@@ -156,14 +160,20 @@ def _item_words(pack: RulePack, doc: Document, item: Section) -> Counter[str]:
 
 
 def align_items(pack: RulePack, base: Document, other: Document) -> list[ItemPair]:
-    """Each BASE task item with its most similar OTHER item, one to one."""
+    """Each BASE task item with its most similar OTHER item, one to one. Similarity blends
+    the items' whole text with their headings, which say in a few words what a task is."""
     b_items, o_items = base.items(), other.items()
-    b_bags = [_item_words(pack, base, s) for s in b_items]
-    o_bags = [_item_words(pack, other, s) for s in o_items]
-    idf = _idf(b_bags + o_bags)
-    scores = [(_cosine(b, o, idf), i, j) for i, b in enumerate(b_bags) for j, o in enumerate(o_bags)]
-    threshold = float(pack.tables["cues"].get("item_match_threshold", 0.2))
-    paired = _one_to_one(scores, threshold)
+    b_bodies = [_item_words(pack, base, s) for s in b_items]
+    o_bodies = [_item_words(pack, other, s) for s in o_items]
+    b_titles = [words(pack, s.title) for s in b_items]
+    o_titles = [words(pack, s.title) for s in o_items]
+    body_idf, title_idf = _idf(b_bodies + o_bodies), _idf(b_titles + o_titles)
+    cues = pack.tables["cues"]
+    title_weight = float(cues.get("item_title_weight", 0.3))
+    scores = [((1 - title_weight) * _cosine(b_bodies[i], o_bodies[j], body_idf)
+               + title_weight * _cosine(b_titles[i], o_titles[j], title_idf), i, j)
+              for i in range(len(b_items)) for j in range(len(o_items))]
+    paired = _one_to_one(scores, float(cues.get("item_match_threshold", 0.2)))
     pairs = [ItemPair(s, o_items[paired[i][0]] if i in paired else None,
                       round(paired[i][1], 3) if i in paired else None) for i, s in enumerate(b_items)]
     used = {paired[i][0] for i in paired}
