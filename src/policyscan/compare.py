@@ -25,7 +25,6 @@ from .normalise import shadow
 from .rules import RulePack
 
 _HAN_WORD = regex.compile(r"^\p{Han}{2,}$")
-_LEVEL_PREFIX = regex.compile(r"^(?:省|市|区|县|区县|镇|乡|街道)(?=\p{Han}{2,})")
 
 # Verdicts by kind; "missing" and "added" apply to every kind.
 QUOTA_VERDICTS = ("same", "stricter", "looser", "different-unit")
@@ -325,9 +324,17 @@ def target_verdict(base_doc: Document, other_doc: Document, base: Fact, other: F
     return "same", ""
 
 
-def unit_name(name: str) -> str:
-    """A unit's name as compared across levels: 市农业农村委 and 区农业农村委 are counterparts."""
-    return _LEVEL_PREFIX.sub("", name)
+def unit_name(pack: RulePack, name: str) -> str:
+    """A unit's name as compared across levels: 市农业农村委 and 区农业农村委 are counterparts.
+    The longest level prefix of the pack's ``level_prefixes`` is dropped only where what is
+    left starts with a word (so 乡村振兴局 and 市场监管局 keep their first character)."""
+    for prefix in sorted(pack.tables["cues"].get("level_prefixes", []), key=len, reverse=True):
+        rest = name[len(prefix):]
+        if name.startswith(prefix) and rest:
+            first = segment.words(pack, shadow(rest))[0][0]
+            if len(first) >= 2:
+                return rest
+    return name
 
 
 def _lead_rows(pack: RulePack, comparison: Comparison) -> list[FactPair]:
@@ -344,8 +351,8 @@ def _lead_rows(pack: RulePack, comparison: Comparison) -> list[FactPair]:
         b_leads, o_leads = leads(comparison.base, pair.base), leads(comparison.other, pair.other)
         if not b_leads and not o_leads:
             continue
-        b_names = {canonical(pack, unit_name(f.fields["name"])) for f in b_leads}
-        o_names = {canonical(pack, unit_name(f.fields["name"])) for f in o_leads}
+        b_names = {canonical(pack, unit_name(pack, f.fields["name"])) for f in b_leads}
+        o_names = {canonical(pack, unit_name(pack, f.fields["name"])) for f in o_leads}
         b_first, o_first = (b_leads or [None])[0], (o_leads or [None])[0]
         if pair.base is None or pair.other is None:
             verdict = "missing" if pair.other is None else "added"
