@@ -145,8 +145,17 @@ def test_inline_headings_after_runs_of_spaces() -> None:
     assert {"一", "二", "二/(一)", "二/(一)/1", "二/(一)/2"} <= found
     assert doc.section_at(text.index("以习近平")).path == "一"
     assert doc.section_at(text.index("及时开展")).path == "二/(一)/2"
-    # a single space is not a lost line break
-    assert analyse_text("内容。 一、不是标题").sections == []
+    # a marker inside a sentence, with no break or space before it, is not a heading
+    assert analyse_text("推进一、二级残疾人帮扶,落实一二三产业融合。").sections == []
+
+
+def test_heading_run_into_the_sentence_before_it() -> None:
+    """Sample 004 writes "…特制定如下实施方案。 一、充分认识…" and "标准 (一)指导思想": a sentence
+    end or a single space before a marker is a lost line break."""
+    text = "结合实际,特制定如下实施方案。 一、充分认识重要性 (一)指导思想。内容。(二)基本原则。内容。"
+    doc = analyse_text(text)
+    assert [s.path for s in doc.all_sections()] == ["一", "一/(一)", "一/(二)"]
+    assert doc.sections[0].title == "充分认识重要性"
 
 
 def test_inline_headings_in_sample_002(docs: dict[str, Document]) -> None:

@@ -23,8 +23,9 @@ RULE_KEYS = {"id", "kind", "pattern", "fields", "action", "priority", "descripti
              "examples", "counter_examples"}
 ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker rules
 # Top-level sections of a pack and whether they hold a mapping or a list.
-MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms")
-LIST_SECTIONS = ("chrome_lines", "chrome_tail", "title_lines", "headings", "orgs",
+MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms", "checks")
+SEVERITIES = ("error", "warning", "off")
+LIST_SECTIONS = ("chrome_lines", "chrome_tail", "title_lines", "headings", "orgs", "org_stems",
                  "org_patterns", "org_suffixes", "org_prefixes", "generic_units",
                  "unit_trailers", "lead_markers", "lead_first_conventions")
 _BLOCK_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Han}
@@ -47,11 +48,24 @@ class Rule:
     counter_examples: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Check:
+    """One review check of ``policyscan check``: severity and message from the pack; a text
+    check also has a compiled pattern. Other keys of its entry are its parameters."""
+
+    id: str
+    severity: str
+    message: str
+    pattern: regex.Pattern[str] | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass(eq=False)  # hashed by identity: compiled once, then used as a cache key
 class RulePack:
     """All packs merged: rules by kind, expanded blocks, and the lexicons stages need."""
 
     rules: list[Rule]
+    checks: dict[str, Check]
     blocks: dict[str, str]
     lists: dict[str, list[Any]]
     tables: dict[str, dict[str, Any]]
@@ -225,5 +239,27 @@ def _load_pack(extra: tuple[str, ...], disable: tuple[str, ...]) -> RulePack:
             examples=list(entry.get("examples") or []),
             counter_examples=list(entry.get("counter_examples") or []),
         ))
-    return RulePack(rules=rules, blocks=blocks, lists=lists, tables=tables,
-                    sources=[str(f) for f in files])
+    return RulePack(rules=rules, checks=_compile_checks(tables.pop("checks"), blocks),
+                    blocks=blocks, lists=lists, tables=tables, sources=[str(f) for f in files])
+
+
+def _compile_checks(entries: dict[str, Any], blocks: dict[str, str]) -> dict[str, Check]:
+    """Checks with their severity checked and their patterns compiled once."""
+    checks = {}
+    for cid, entry in entries.items():
+        where = f"check {cid}"
+        if not isinstance(entry, dict):
+            raise RulePackError(f"{where}: must be a mapping with severity and message")
+        params = dict(entry)
+        severity = params.pop("severity", "warning")
+        if severity not in SEVERITIES:
+            raise RulePackError(f"{where}: severity must be one of {', '.join(SEVERITIES)}, not {severity!r}")
+        pattern = params.pop("pattern", None)
+        compiled = None
+        if pattern is not None:
+            try:
+                compiled = regex.compile(_expand(str(pattern), blocks, where), regex.V1)
+            except regex.error as exc:
+                raise RulePackError(f"{where}: bad pattern: {exc}") from exc
+        checks[cid] = Check(cid, severity, str(params.pop("message", cid)), compiled, params)
+    return checks

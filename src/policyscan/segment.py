@@ -30,7 +30,7 @@ def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
 
 def tokenizer(pack: RulePack) -> jieba.Tokenizer:
     """A jieba tokenizer that knows the pack's organisation names and generic units."""
-    words = tuple(dict.fromkeys(pack.lists["orgs"] + pack.lists["generic_units"]))
+    words = tuple(dict.fromkeys(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"]))
     return _tokenizer(words)
 
 

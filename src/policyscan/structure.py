@@ -15,8 +15,10 @@ import regex
 from .model import Breaks, Document, Section
 from .rules import RulePack
 
-# Where a heading may start: line start, or after two or more spaces (a lost line break).
-_SEGMENT_START = regex.compile(r"(?:^|(?<=\n)|(?<=[ ]{2}))[ ]*", regex.M)
+# Where a heading may start: line start, after a space (scraped pages turn line breaks
+# into runs of spaces, or one), or after a sentence end (。 ; :) where a scraper ran the
+# heading into the paragraph before it.
+_SEGMENT_START = regex.compile(r"(?:^|(?<=\n)|(?<=[ 。;:]))[ ]*", regex.M)
 # A clause ends at , ; 。 : ! a line break or a lost one (two spaces); a sentence at 。 ! or a
 # (lost) line break. Commas inside a short quotation (“两不愁,三保障”) end nothing.
 CLAUSE_END = regex.compile(r"[,;。:!\n]|[ ]{2,}")
@@ -76,8 +78,9 @@ def _markers(doc: Document, pack: RulePack) -> list[_Marker]:
     return found
 
 
-def _title(doc: Document, start: int) -> str:
-    end = len(doc.shadow)
+def _title(doc: Document, start: int, limit: int) -> str:
+    """A heading's text: up to its first 。, line break or lost line break, or the next heading."""
+    end = limit
     for stop in ("。", "\n", "  "):
         i = doc.shadow.find(stop, start)
         if i != -1:
@@ -91,7 +94,8 @@ def build_sections(doc: Document, pack: RulePack) -> list[Section]:
     body_end = min((s for s, e in doc.chrome if e == len(doc.text)), default=len(doc.text))
     roots: list[Section] = []
     stack: list[tuple[str, Section]] = []  # (style, section), outermost first
-    for mk in _markers(doc, pack):
+    markers = _markers(doc, pack)
+    for mk, following in zip(markers, markers[1:] + [None]):
         if mk.start >= body_end:
             break
         styles = [style for style, _ in stack]
@@ -99,7 +103,7 @@ def build_sections(doc: Document, pack: RulePack) -> list[Section]:
             del stack[styles.index(mk.style):]
         depth = len(stack) + 1
         path = "/".join([s.marker for _, s in stack] + [mk.label])
-        section = Section(path=path, marker=mk.label, title=_title(doc, mk.title_start),
+        section = Section(path=path, marker=mk.label, title=_title(doc, mk.title_start, following.start if following else body_end),
                           start=mk.start, end=body_end, depth=depth, text_start=mk.title_start)
         (stack[-1][1].children if stack else roots).append(section)
         stack.append((mk.style, section))

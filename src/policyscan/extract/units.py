@@ -22,7 +22,7 @@ _SEPARATORS = regex.compile(r"[、,;/]+| +")
 @functools.lru_cache(maxsize=8)
 def _lexicon(pack: RulePack) -> tuple[frozenset[str], regex.Pattern[str], regex.Pattern[str] | None,
                                      tuple[str, ...]]:
-    orgs = frozenset(pack.lists["orgs"]) | frozenset(pack.lists["generic_units"])
+    orgs = frozenset(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"])
     suffix = regex.compile("(?:" + "|".join(sorted(map(regex.escape, pack.lists["org_suffixes"]),
                                                    key=len, reverse=True)) + ")$")
     protected = pack.compile_list("org_patterns")
