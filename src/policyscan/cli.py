@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .model import FACT_KINDS, Document, InputError, PolicyscanError
+
+if TYPE_CHECKING:
+    from .check import Review
 
 app = typer.Typer(
     name="policyscan",
@@ -126,6 +129,50 @@ def compare_cmd(
     if failing and flagged:
         typer.echo(f"policyscan: {flagged} pair(s) with verdict {', '.join(sorted(failing))}", err=True)
     if failures or (failing and flagged):
+        raise typer.Exit(1)
+
+
+@app.command("check")
+def check_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Plans to review: files, folders (*.txt) or -.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or markdown.")] = "table",
+    enable: Annotated[list[str] | None, typer.Option(
+        "--enable", help="Turn a check on, optionally with a severity: ID or ID:error; repeatable.")] = None,
+    disable: Annotated[list[str] | None, typer.Option(
+        "--disable", help="Turn off a check (or an extraction rule) with this id; repeatable.")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """Review plans before filing: units, deadlines and numbers per task item, defects in the text."""
+    from .check import effective_checks
+    from .pipeline import check_paths
+    from .render import CHECK_FORMATS, render_reviews
+
+    if fmt not in CHECK_FORMATS:
+        raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(CHECK_FORMATS)})")
+    base_pack = _pack(rules, None)
+    known = set(base_pack.checks) | {r.id for r in base_pack.rules}
+    unknown = [d for d in disable or () if d not in known]
+    if unknown:
+        raise _fail(f"--disable: no check or rule with id {', '.join(unknown)}")
+    pack = _pack(rules, [d for d in disable or () if d not in base_pack.checks])
+    try:
+        checks = effective_checks(pack, enable or (), [d for d in disable or () if d in check_ids])
+    except PolicyscanError as exc:
+        raise _fail(str(exc)) from exc
+    failures = errors = 0  # unreadable inputs, error-level findings
+
+    def reviews() -> Iterator[Review]:
+        nonlocal failures, errors
+        for item in check_paths(paths, pack, checks):
+            if isinstance(item, InputError):
+                failures += 1
+                typer.echo(f"policyscan: {item}", err=True)
+            else:
+                errors += item.errors
+                yield item
+
+    render_reviews(reviews(), fmt, sys.stdout)
+    if failures or errors:
         raise typer.Exit(1)
 
 

@@ -1,4 +1,4 @@
-"""The pipeline as one call: load → normalise → structure → extract (→ compare).
+"""The pipeline as one call: load → normalise → structure → extract (→ compare or check).
 
 This is the Python API the CLI is a thin layer over; researchers import it directly.
 """
@@ -7,12 +7,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from pathlib import Path
 
+from .check import Review, review
 from .compare import Comparison, compare
 from .extract import extract_facts
 from .load import iter_documents
 from .model import FACT_KINDS, Document, InputError
 from .normalise import shadow
-from .rules import RulePack, load_pack
+from .rules import Check, RulePack, load_pack
 from .structure import build_sections, document_date, find_breaks, find_chrome
 
 
@@ -68,3 +69,12 @@ def compare_paths(base: str, others: list[str], pack: RulePack | None = None
         raise base_doc
     for item in analyse_paths(others, pack):
         yield item if isinstance(item, InputError) else compare(pack, base_doc, item)
+
+
+def check_paths(paths: list[str], pack: RulePack | None = None,
+                checks: dict[str, Check] | None = None) -> Iterator[Review | InputError]:
+    """Review each document before filing; a file that cannot be read comes back as its
+    InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``)."""
+    pack = pack or load_pack()
+    for item in analyse_paths(paths, pack):
+        yield item if isinstance(item, InputError) else review(pack, item, checks)

@@ -1,0 +1,114 @@
+"""Reviews (``policyscan check``) for people (rich tables, Markdown) or programs (JSON,
+JSONL, CSV): per document, one row per task item (lead, responsible units, deadline and
+where it comes from, status) and the list of findings with section path and quoted text."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from policyscan.check import Finding, ItemStatus, Review
+
+from .common import write_csv, write_json, write_jsonl
+
+CHECK_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown")
+_COLUMNS = ("doc", "kind", "section", "item", "lead", "responsible", "deadline", "deadline_source",
+            "status", "check", "severity", "message", "text", "start", "end")
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
+
+
+def render_reviews(reviews: Iterable[Review], fmt: str, out: TextIO,
+                   console_width: int | None = None) -> None:
+    """Write reviews in ``fmt`` (one of CHECK_FORMATS), document by document."""
+    if fmt == "table":
+        console = Console(file=out, width=console_width, highlight=False, emoji=False)
+        for review in reviews:
+            _print_table(console, review)
+    elif fmt == "markdown":
+        for review in reviews:
+            out.write(_markdown(review))
+    elif fmt == "json":
+        write_json(({"doc": r.doc.path, "errors": r.errors, "warnings": r.warnings,
+                     "items": [_item_record(r, i) for i in r.items],
+                     "findings": [_finding_record(r, f) for f in r.findings]} for r in reviews), out)
+    elif fmt == "jsonl":
+        write_jsonl(_records(reviews), out)
+    elif fmt == "csv":
+        write_csv(_records(reviews), out, _COLUMNS)
+    else:
+        raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(CHECK_FORMATS)}")
+
+
+def _item_record(review: Review, status: ItemStatus) -> dict[str, Any]:
+    return {"doc": review.doc.path, "kind": "item", "section": status.item.path,
+            "item": status.item.title, "lead": status.leads, "responsible": status.responsible,
+            "deadline": status.deadline, "deadline_source": status.deadline_source,
+            "status": status.status, "start": status.item.start, "end": status.item.end}
+
+
+def _finding_record(review: Review, finding: Finding) -> dict[str, Any]:
+    return {"doc": review.doc.path, "kind": "finding", "section": finding.section,
+            "check": finding.check, "severity": finding.severity, "message": finding.message,
+            "text": finding.text, "start": finding.start, "end": finding.end}
+
+
+def _records(reviews: Iterable[Review]) -> Iterator[dict[str, Any]]:
+    """JSONL and CSV: the items of each document, then its findings."""
+    for review in reviews:
+        yield from (_item_record(review, i) for i in review.items)
+        yield from (_finding_record(review, f) for f in review.findings)
+
+
+def _deadline(status: ItemStatus) -> str:
+    return f"{status.deadline} ({status.deadline_source})" if status.deadline else "—"
+
+
+def _print_table(console: Console, review: Review) -> None:
+    heading = Text(review.doc.path, style="bold")
+    heading.append(f"  ({review.doc.year or 'year unknown'})  {len(review.items)} task items, "
+                   f"{review.errors} errors, {review.warnings} warnings")
+    console.print(heading)
+    if review.items:
+        items = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        for header in ("item", "lead", "responsible", "deadline", "status"):
+            items.add_column(header, overflow="fold", ratio=2 if header in ("item", "responsible") else 1)
+        for status in review.items:
+            state = Text(status.status, style="green" if status.status == "ok" else
+                         _SEVERITY_STYLE[max((f.severity for f in status.findings), key=("warning", "error").index)])
+            items.add_row(Text(f"{status.item.path} {status.item.title}"), Text("、".join(status.leads) or "—"),
+                          Text("、".join(status.responsible) or "—"), Text(_deadline(status)), state)
+        console.print(items)
+    if review.findings:
+        findings = Table(title=Text("Findings", style="bold"), title_justify="left",
+                         box=box.SIMPLE_HEAD, pad_edge=False)
+        for header in ("severity", "check", "section", "text", "message"):
+            findings.add_column(header, overflow="fold", ratio=2 if header in ("text", "message") else 1)
+        for f in review.findings:
+            findings.add_row(Text(f.severity, style=_SEVERITY_STYLE[f.severity]), Text(f.check),
+                             Text(f.section or "—"), Text(f"“{f.text}”"), Text(f.message))
+        console.print(findings)
+    console.print()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(review: Review) -> str:
+    lines = [f"## {_md(review.doc.path)}", "",
+             f"{len(review.items)} task items, {review.errors} errors, {review.warnings} warnings.", ""]
+    if review.items:
+        lines += ["| item | lead | responsible | deadline | status |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {_md(s.item.path + ' ' + s.item.title)} | {_md('、'.join(s.leads) or '—')} | "
+                  f"{_md('、'.join(s.responsible) or '—')} | {_deadline(s)} | {s.status} |" for s in review.items]
+        lines.append("")
+    if review.findings:
+        lines += ["| severity | check | section | text | message |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {f.severity} | {f.check} | {f.section or '—'} | “{_md(f.text)}” | {_md(f.message)} |"
+                  for f in review.findings]
+        lines.append("")
+    return "\n".join(lines) + "\n"
