@@ -156,7 +156,7 @@ def check_cmd(
         raise _fail(f"--disable: no check or rule with id {', '.join(unknown)}")
     pack = _pack(rules, [d for d in disable or () if d not in base_pack.checks])
     try:
-        checks = effective_checks(pack, enable or (), [d for d in disable or () if d in check_ids])
+        checks = effective_checks(pack, enable or (), [d for d in disable or () if d in base_pack.checks])
     except PolicyscanError as exc:
         raise _fail(str(exc)) from exc
     failures = errors = 0  # unreadable inputs, error-level findings
