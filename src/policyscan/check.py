@@ -30,6 +30,7 @@ class Finding:
     text: str  # the exact source text the finding points at
     start: int
     end: int
+    context: str = ""  # the clause around it, for a reader to recognise the place
 
 
 @dataclass
@@ -153,8 +154,10 @@ class _Reporter:
         if check.severity == "off":
             return None
         section = self.doc.section_at(start)
+        c_start, c_end = self.doc.breaks.clause(start) if self.doc.breaks else (start, end)
         finding = Finding(cid, check.severity, message or check.message,
-                          section.path if section else "", self.doc.text[start:end], start, end)
+                          section.path if section else "", self.doc.text[start:end], start, end,
+                          self.doc.text[min(c_start, start):max(c_end, end)])
         self.findings.append(finding)
         return finding
 

@@ -17,7 +17,7 @@ from .common import write_csv, write_json, write_jsonl
 
 CHECK_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown")
 _COLUMNS = ("doc", "kind", "section", "item", "lead", "responsible", "deadline", "deadline_source",
-            "status", "check", "severity", "message", "text", "start", "end")
+            "status", "check", "severity", "message", "text", "context", "start", "end")
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
 
 
@@ -53,7 +53,7 @@ def _item_record(review: Review, status: ItemStatus) -> dict[str, Any]:
 def _finding_record(review: Review, finding: Finding) -> dict[str, Any]:
     return {"doc": review.doc.path, "kind": "finding", "section": finding.section,
             "check": finding.check, "severity": finding.severity, "message": finding.message,
-            "text": finding.text, "start": finding.start, "end": finding.end}
+            "text": finding.text, "context": finding.context, "start": finding.start, "end": finding.end}
 
 
 def _records(reviews: Iterable[Review]) -> Iterator[dict[str, Any]]:
@@ -73,9 +73,9 @@ def _print_table(console: Console, review: Review) -> None:
                    f"{review.errors} errors, {review.warnings} warnings")
     console.print(heading)
     if review.items:
-        items = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-        for header in ("item", "lead", "responsible", "deadline", "status"):
-            items.add_column(header, overflow="fold", ratio=2 if header in ("item", "responsible") else 1)
+        items = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
+        for header, ratio in (("item", 3), ("lead", 2), ("responsible", 2), ("deadline", 2), ("status", 2)):
+            items.add_column(header, overflow="fold", ratio=ratio)
         for status in review.items:
             state = Text(status.status, style="green" if status.status == "ok" else
                          _SEVERITY_STYLE[max((f.severity for f in status.findings), key=("warning", "error").index)])
@@ -84,14 +84,26 @@ def _print_table(console: Console, review: Review) -> None:
         console.print(items)
     if review.findings:
         findings = Table(title=Text("Findings", style="bold"), title_justify="left",
-                         box=box.SIMPLE_HEAD, pad_edge=False)
-        for header in ("severity", "check", "section", "text", "message"):
-            findings.add_column(header, overflow="fold", ratio=2 if header in ("text", "message") else 1)
+                         box=box.SIMPLE_HEAD, pad_edge=False, expand=True, show_lines=True)
+        findings.add_column("check", no_wrap=True)
+        findings.add_column("section", overflow="fold", min_width=7, ratio=1)
+        findings.add_column("finding", overflow="fold", ratio=4)
         for f in review.findings:
-            findings.add_row(Text(f.severity, style=_SEVERITY_STYLE[f.severity]), Text(f.check),
-                             Text(f.section or "—"), Text(f"“{f.text}”"), Text(f.message))
+            check = Text(f.severity, style=_SEVERITY_STYLE[f.severity])
+            check.append(f"\n{f.check}")
+            findings.add_row(check, Text(f.section or "—"), Text(f"{f.message}\n").append(_quoted(f)))
         console.print(findings)
     console.print()
+
+
+def _quoted(finding: Finding) -> Text:
+    """The clause around a finding, with the text it points at underlined: “贫困发生率%”."""
+    context = finding.context or finding.text
+    at = context.find(finding.text)
+    quoted = Text(f"“{context}”")
+    if at >= 0 and finding.text != context:
+        quoted.stylize("bold underline", at + 1, at + 1 + len(finding.text))
+    return quoted
 
 
 def _md(text: str) -> str:
@@ -108,7 +120,7 @@ def _markdown(review: Review) -> str:
         lines.append("")
     if review.findings:
         lines += ["| severity | check | section | text | message |", "| --- | --- | --- | --- | --- |"]
-        lines += [f"| {f.severity} | {f.check} | {f.section or '—'} | “{_md(f.text)}” | {_md(f.message)} |"
+        lines += [f"| {f.severity} | {f.check} | {f.section or '—'} | {_md(_quoted(f).plain)} | {_md(f.message)} |"
                   for f in review.findings]
         lines.append("")
     return "\n".join(lines) + "\n"
