@@ -1,7 +1,8 @@
 """The ``policyscan`` command: a thin layer over the Python API.
 
-Exit codes: 0 everything processed; 1 some input could not be processed (or a rule
-example failed); 2 a usage or configuration error (bad option, malformed rule pack).
+Exit codes: 0 everything processed; 1 some input could not be processed, a rule example
+failed, ``compare --fail-on`` matched or ``check`` found an error-level defect; 2 a usage
+or configuration error (bad option, malformed rule pack).
 Heavy imports (jieba, the pipeline) happen inside the commands so ``--help`` is instant.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .model import FACT_KINDS, Document, InputError, PolicyscanError
 
 if TYPE_CHECKING:
     from .check import Review
+    from .rules import RulePack
 
 app = typer.Typer(
     name="policyscan",
@@ -48,7 +50,8 @@ def _parse_kinds(kind: str | None) -> tuple[str, ...]:
     return kinds
 
 
-def _pack(rules: list[str] | None, disable: list[str] | None):  # noqa: ANN202 - RulePack, imported lazily
+def _pack(rules: list[str] | None, disable: list[str] | None) -> RulePack:
+    """The merged rule packs; a malformed pack is a configuration error (exit 2)."""
     from .rules import load_pack
 
     try:
