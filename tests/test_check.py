@@ -1,0 +1,582 @@
+"""``policyscan check``: the review a plan needs before it is filed — acceptance criteria.
+
+Every check is exercised on real sentences taken from the bundled samples (each test
+asserts its sentence occurs in its sample), both failing and passing; the whole samples are
+reviewed for the defects a reader finds in them; severities come from the pack and the
+command line; every output format and exit code of the command is checked.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from sample_docs import NAMES, sample_text
+from typer.testing import CliRunner
+
+from policyscan.check import DEADLINE_SOURCES, Finding, Review, effective_checks, review
+from policyscan.cli import app
+from policyscan.load import read_document
+from policyscan.model import Document, RulePackError
+from policyscan.pipeline import analyse, analyse_text
+from policyscan.rules import load_pack
+
+REPO = Path(__file__).resolve().parents[1]
+NATIONAL = REPO / "samples" / "pairs" / "national_farm_mechanisation_guofa2018_42.txt"
+LOST = ("text.lost_percent", "text.lost_number")
+
+runner = CliRunner()
+
+
+# ---------------------------------------------------------------- helpers
+
+def invoke(*args: str):  # returns typer's Result
+    return runner.invoke(app, list(args), env={"COLUMNS": "300"})
+
+
+def jsonl(stdout: str) -> list[dict]:
+    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def run(text: str, pack_paths: tuple[str, ...] = ()) -> Review:
+    pack = load_pack(pack_paths)
+    return review(pack, analyse_text(text, pack=pack))
+
+
+def of(result: Review, check: str) -> list[Finding]:
+    return [f for f in result.findings if f.check == check]
+
+
+def real(key: str, sentence: str) -> str:
+    """A sentence that really occurs in sample ``key`` (guards the tests against drift)."""
+    assert sentence in sample_text(key), f"not in sample {key}: {sentence}"
+    return sentence
+
+
+def reviewed(docs: dict[str, Document], key: str) -> Review:
+    return review(load_pack(), docs[key])
+
+
+def overlaps(f: Finding, start: int, end: int) -> bool:
+    return f.start < end and start < f.end
+
+
+def span_of(text: str, before: str, target: str, after: str) -> tuple[int, int]:
+    """The span of ``target`` in ``text``, located by its unique context before/after."""
+    context = before + target + after
+    assert text.count(context) == 1, f"context not unique in text: {context}"
+    start = text.index(context) + len(before)
+    return start, start + len(target)
+
+
+# ---------------------------------------------------------------- real sentences
+
+# 001 (一): lead and responsible units in a (牵头单位:…;责任单位:…) list.
+S001_HEAD = real("001", "一、健全常态化防止返贫致贫监测帮扶机制")
+S001_ITEM1 = real("001", "(一)用好“渝悦·防贫”应用。完善“农户、工作、区域”三张画像,健全部门数据共享、农户一键申报等机制,"
+                  "突出风险预警、工作预警,强化政策落实、责任落实、工作落实,健全覆盖全体农户的防止返贫致贫常态化监测帮扶机制,"
+                  "逐步为“三农”工作奠定数据基座。(牵头单位:区农业农村委;责任单位:区巩固拓展脱贫攻坚成果专班成员单位、各镇街)")
+# 001 (十四): an unquantified target (确保…不滑坡…) and its own unit list.
+S001_HEAD6 = real("001", "六、凝聚各方帮扶力量")
+S001_ITEM14 = real("001", "(十四)深化消费帮扶。分解2025年消费帮扶指导性计划到各单位,组织各镇街、各部门通过定点采购、预算单位预留份额、"
+                   "组织动员社会力量等方式,以帮助销售为主、直接采购为辅,以市场主导为主、政府推动为辅,调动社会力量参与消费帮扶,"
+                   "确保消费帮扶不滑坡、农副产品不滞销、脱贫群众不返贫,全面完成今年我区消费帮扶各项计划。"
+                   "(牵头单位:区商务委;责任单位:各消费帮扶责任单位)")
+S001_UNQUANTIFIED = "确保消费帮扶不滑坡、农副产品不滞销、脱贫群众不返贫"
+S001_QUANTIFIED = real("001", "对低收入群体,精准落实产业就业帮扶等针对性措施,提升低收入家庭收入来源稳定性、持续性,有效促进年人均纯收入增长,"
+                       "确保低收入群体年人均纯收入不低于8700元")
+S001_LEADS_A = real("001", "(牵头单位:区农业农村委;责任单位:各镇街)")
+S001_LEADS_B = real("001", "(牵头单位:区商务委;责任单位:各消费帮扶责任单位)")
+
+# 002: an item without a year, its unit list in 〔…〕 (balanced), and lists missing their 〔.
+S002_HEAD = real("002", "二、实施举措")
+S002_SECTION = real("002", "(一)持续抓好防贫监测帮扶")
+S002_ITEM_BODY = real("002", "1.坚持定期动态监测,健全管理台账。严格落实定期监测机制,重点监测安置点搬迁群众就业、收入和社区融入情况,"
+                      "同时加强对地质灾害、消防安全等风险隐患和疫情等重大突发公共事件的定期监测,完善安置点突发性事件应急处置机制,"
+                      "分类健全监测工作台账。")
+S002_BALANCED = real("002", "〔有关乡镇,区乡村振兴局发改委人社局农业农村局民政局自然资源局应急管理局卫健委消防救援支队等部门按职责分工负责〕")
+S002_UNBALANCED_1 = real("002", "有关乡镇委组织部、民政乡村振兴局等部门按职责分工负责〕")
+S002_UNBALANCED_2 = real("002", "有关乡镇民政改委体局区卫健委文广新旅局乡村振兴局、住建局等部门按职责分工负责〕")
+S002_ITEM_WORDS = real("002", "2.完善提升社区服务功能。持续加强安置社区服务体系建设,优化服务机制,引导商业服务布局")
+
+# 004: placeholder years, lost numbers and a deadline of the plan's own past.
+S004_NET = real("004", "加快农村数字化管理系统建设,对贫困村、贫困户实行精细化、信息化动态管理。到XX年末,所有村通宽带。")
+S004_PERCENT = real("004", "全市农村建档立卡贫困村346个,占全市行政村总数的%;贫困村连片、脱贫任务繁重的乡镇33个,占全市乡镇总数的33%。")
+S004_WATER = real("004", "二是实现农村安全饮水工程,解决至少万农村居民饮水安全,农村自来水普及率达到90%,实现农村安全饮水工程完工,"
+                  "资金到位,覆盖人数,水质达标“四个100%”;三是搞好场镇污水治理,新建场镇污水处理站及配套排污干管建设;"
+                  "四是实施好小务水工程建设,整治维修病险库7座、山坪塘109口蓄水66万立方米,解决缺水村旱山村缺水问题,"
+                  "建微水池350口蓄水万立方米,建提灌站21个,新建及维修渠道公里,建成冬屯水田2000亩,新增灌面9120亩。")
+S004_PAST = real("004", "1、加强扶贫村组织建设。2017年年底前,完成贫困村软弱涣散支部整顿工作。")
+S004_INFRA = real("004", "4、强力推进以“四网”体系为重点的基础设施建设。")
+
+
+def national_item18() -> str:
+    line = next(x for x in NATIONAL.read_text(encoding="utf-8").splitlines() if x.startswith("（十八）"))
+    assert line.count("农业农村部、工业和信息化部牵头") == 2  # the same leads, named twice
+    return line
+
+
+# ---------------------------------------------------------------- 1. sample 001
+
+def test_001_every_item_has_a_lead_and_the_plan_deadline(docs: dict[str, Document]) -> None:
+    doc = docs["001"]
+    result = reviewed(docs, "001")
+    assert doc.year == 2025
+    assert len(result.items) == 22  # (一) … (二十二)
+    bad = [(f.section, f.check) for f in result.findings if f.check in ("item.no_lead", "item.no_unit")]
+    assert bad == []
+    plan_items = 0
+    for status in result.items:
+        assert status.leads, status.item.path
+        assert not any(f.check in ("item.no_lead", "item.no_unit") for f in status.findings)
+        assert status.deadline_source in DEADLINE_SOURCES
+        own = [f for f in doc.facts if f.kind == "deadline" and status.item.start <= f.start < status.item.end]
+        if not own:
+            plan_items += 1
+            assert (status.deadline, status.deadline_source) == ("2025-12-31", "plan"), status.item.path
+    assert plan_items >= 20
+
+
+# ---------------------------------------------------------------- 2. sample 004
+
+# Every quantity of 004 whose number was lost, as (before, lost, after) in the real text.
+LOST_004 = [
+    ("27万人,贫困发生率", "%", ",其中南河"),          # 贫困发生率%
+    ("总数的%,贫困发生率", "%", ";全市农村"),         # 贫困发生率%
+    ("占全市扶贫人口总数的", "%", ",贫困发生率"),      # 总数的%
+    ("占全市行政村总数的", "%", ";贫困村"),            # 总数的%
+    ("谷城三县贫困人口", "万", "人,占全市"),           # 贫困人口万人
+    ("一户一法办法,实现", "万", "名贫困人口"),         # 万名…
+    ("丧失劳动能力的", "万", "户万名"),                # 万户…
+    ("丧失劳动能力的万户", "万", "名贫困人口"),        # 万名…
+    ("因大病致贫、", "万", "名因长期慢性病"),          # 万名…
+    ("因长期慢性病致贫和", "万", "名因残疾"),          # 万名…
+    ("切实解决", "万", "名在校贫困生"),                # 万名…
+    ("优质粮油生产基地", "万", "亩"),                  # 基地万亩
+    ("解决至少", "万", "农村居民"),                    # 至少万农村居民
+    ("350口蓄水", "万", "立方米"),                     # 蓄水万立方米
+    ("新建及维修渠道", "公里", ",建成"),               # 渠道公里
+    ("开展职业技能培训", "人次", ",确保"),             # 培训人次
+    # 加宽28条公里: the length was lost too (cf. 村道延伸联网17条30公里 right after it)
+    ("窄路面加宽28条", "公里", ",村道延伸"),
+]
+# Intact quantities that must not be flagged: every occurrence of each.
+INTACT_004 = ["27万人", "27万贫困人口", "100%", "15%以上", "25%以上", "33%", "50%", "1万亩", "66万立方米",
+              "11万人", "10万人", "10万元", "50万元", "30万头", "2456万元", "20公里", "30公里", "90%", "98%"]
+
+
+def test_004_every_placeholder_year_is_flagged(docs: dict[str, Document]) -> None:
+    text = docs["004"].text
+    result = reviewed(docs, "004")
+    placeholders = [m.span() for m in re.finditer("XX", text)]
+    assert len(placeholders) == 8
+    found = of(result, "text.placeholder_year")
+    for start, end in placeholders:
+        assert any(overlaps(f, start, end) for f in found), text[start - 10:end + 5]
+    for f in found:  # and nothing else
+        assert any(overlaps(f, s, e) for s, e in placeholders), f
+        assert f.severity == "error"
+
+
+def test_004_every_lost_number_is_flagged_and_nothing_else(docs: dict[str, Document]) -> None:
+    text = docs["004"].text
+    result = reviewed(docs, "004")
+    expected = [(span_of(text, b, t, a), t) for b, t, a in LOST_004]
+    lost = [f for f in result.findings if f.check in LOST]
+    for (start, end), target in expected:
+        want = "text.lost_percent" if target == "%" else "text.lost_number"
+        assert any(f.check == want and overlaps(f, start, end) for f in lost), \
+            f"{want} missing for {text[start - 10:end + 5]!r}"
+    for f in lost:
+        assert any(overlaps(f, s, e) for (s, e), _ in expected), \
+            f"false alarm {f.check} at {text[f.start - 10:f.end + 5]!r}"
+    defects = [f for f in result.findings if f.check.startswith("text.")]  # item findings quote headings
+    for number in INTACT_004:
+        for m in re.finditer(re.escape(number), text):
+            hits = [f for f in defects if overlaps(f, *m.span())]
+            assert hits == [], f"{number} at {m.start()} flagged: {hits}"
+
+
+# ---------------------------------------------------------------- 3. sample 000
+
+# 000 (Fuhuan): only 二/(三) names units (由各業務科室牽頭,鄉村振興辦負責…); every other item
+# names none. (十二) says 配合教委 and (八) 配合上級部門, so they are not asserted either way.
+NO_UNIT_000 = ["二/(四)", "二/(五)", "二/(六)", "二/(七)", "三/(九)", "三/(十)", "三/(十一)",
+               "四/(十三)", "四/(十四)", "四/(十五)", "四/(十六)", "五/(十七)", "五/(十八)", "六/(十九)",
+               "六/(二十)", "六/(二十一)", "六/(二十二)", "七/(二十三)", "七/(二十四)", "七/(二十五)",
+               "七/(二十六)"]
+
+
+def test_000_items_without_units_are_listed(docs: dict[str, Document]) -> None:
+    assert "由各業務科室牽頭,鄉村振興辦負責" in docs["000"].text
+    result = reviewed(docs, "000")
+    flagged = {f.section for f in of(result, "item.no_unit")}
+    assert set(NO_UNIT_000) <= flagged
+    assert "二/(三)" not in flagged
+    assert flagged <= {s.item.path for s in result.items} - {"二/(三)"}
+    third = next(s for s in result.items if s.item.path == "二/(三)")
+    assert third.leads and third.responsible and third.findings == []
+    for f in of(result, "item.no_unit"):
+        assert f.severity == "error"
+
+
+def test_000_table_lists_items_without_units() -> None:
+    result = invoke("check", str(NAMES["000"]))
+    assert result.exit_code == 1, result.output
+    lines = result.stdout.splitlines()
+    for path in NO_UNIT_000:
+        rows = [line for line in lines if f" {path} " in f" {line} " and "item.no_unit" in line]
+        assert rows, f"{path} not listed with item.no_unit"
+    third = [line for line in lines if "二/(三)" in line]
+    assert third and all("item.no_unit" not in line for line in third)
+    assert any("ok" in line.split() for line in third)
+
+
+# ---------------------------------------------------------------- 4. each check, on real sentences
+
+def test_item_no_lead() -> None:
+    passing = run(f"{S001_HEAD}\n{S001_ITEM1}\n")
+    assert of(passing, "item.no_lead") == [] and passing.items[0].leads == ["区农业农村委"]
+    failing = run(f"{S001_HEAD}\n{S001_ITEM1.replace('牵头单位:', '')}\n")
+    [f] = of(failing, "item.no_lead")
+    assert f.severity == "error" and f.section == "一/(一)" and f.text.startswith("(一)用好")
+    assert failing.items[0].leads == [] and failing.items[0].responsible
+
+
+def test_item_no_responsible() -> None:
+    passing = run(f"{S001_HEAD6}\n{S001_ITEM14}\n")
+    assert of(passing, "item.no_responsible") == []
+    failing = run(f"{S001_HEAD6}\n{S001_ITEM14.replace(';责任单位:各消费帮扶责任单位', '')}\n")
+    [f] = of(failing, "item.no_responsible")
+    assert f.severity == "warning" and f.section == "六/(十四)"
+    assert failing.items[0].leads == ["区商务委"] and failing.items[0].responsible == []
+
+
+def test_item_no_deadline_on_sample_002(docs: dict[str, Document]) -> None:
+    assert docs["002"].year is None
+    result = reviewed(docs, "002")
+    assert result.items
+    flagged = {f.section for f in of(result, "item.no_deadline")}
+    assert flagged == {s.item.path for s in result.items}
+    assert all(s.deadline is None and s.deadline_source is None for s in result.items)
+
+
+@pytest.mark.parametrize(("text", "deadline", "source"), [
+    (f"成文日期:2021-09-30\n{S002_HEAD}\n{S002_SECTION}\n{S002_ITEM_BODY}{S002_BALANCED}\n", "2021-12-31", "plan"),
+    (f"{S002_HEAD}\n{S002_SECTION}\n{S002_ITEM_BODY.replace('分类健全', '到2025年,分类健全')}{S002_BALANCED}\n",
+     "2025-12-31", "own"),
+    (f"{S002_HEAD}\n{S002_SECTION}。到2025年,搬迁群众全部稳定脱贫。\n{S002_ITEM_BODY}{S002_BALANCED}\n",
+     "2025-12-31", "section"),
+], ids=["成文日期-plan", "到2025年-own", "到2025年-section"])
+def test_item_no_deadline(text: str, deadline: str, source: str) -> None:
+    failing = run(f"{S002_HEAD}\n{S002_SECTION}\n{S002_ITEM_BODY}{S002_BALANCED}\n")
+    [f] = of(failing, "item.no_deadline")
+    assert f.severity == "warning" and f.section == "二/(一)/1"
+    passing = run(text)
+    assert of(passing, "item.no_deadline") == []
+    [status] = passing.items
+    assert (status.deadline, status.deadline_source) == (deadline, source)
+
+
+def test_item_unquantified_target() -> None:
+    failing = run(f"{S001_HEAD6}\n{S001_ITEM14}\n")
+    [f] = of(failing, "item.unquantified_target")
+    assert f.text == S001_UNQUANTIFIED and f.severity == "warning"
+    passing = run(f"{S001_HEAD}\n(二)提高精准帮扶质效。{S001_QUANTIFIED}。{S001_LEADS_A}\n")
+    assert of(passing, "item.unquantified_target") == []
+
+
+def test_item_unquantified_target_on_sample_001(docs: dict[str, Document]) -> None:
+    found = of(reviewed(docs, "001"), "item.unquantified_target")
+    assert {f.section for f in found} == {"六/(十四)", "六/(十五)"}  # not (二): 不低于8700元
+    assert S001_UNQUANTIFIED in {f.text for f in found}
+
+
+def test_item_conflicting_leads() -> None:
+    body = real("001", "(一)用好“渝悦·防贫”应用。完善“农户、工作、区域”三张画像,")
+    failing = run(f"{S001_HEAD}\n{body.rstrip(',')}。{S001_LEADS_A}健全部门数据共享、农户一键申报等机制。{S001_LEADS_B}\n")
+    [f] = of(failing, "item.conflicting_leads")
+    assert f.severity == "error" and f.text == "区商务委"
+    assert "区农业农村委" in f.message and "区商务委" in f.message
+    passing = run(f"{S001_HEAD}\n{body.rstrip(',')}。{S001_LEADS_A}健全部门数据共享。{S001_LEADS_A}\n")
+    assert of(passing, "item.conflicting_leads") == []
+
+
+def test_item_conflicting_leads_not_for_the_same_leads_named_twice() -> None:
+    short = run(f"六、保障措施\n{national_item18()}\n")
+    assert of(short, "item.conflicting_leads") == []
+    assert set(short.items[0].leads) == {"农业农村部", "工业和信息化部"}
+    pack = load_pack()
+    doc = analyse(read_document(str(NATIONAL)), pack)
+    result = review(pack, doc)
+    [item18] = [s for s in result.items if s.item.title.startswith("健全组织实施机制")]
+    assert set(item18.leads) == {"农业农村部", "工业和信息化部"}
+    assert not any(f.check == "item.conflicting_leads" for f in item18.findings)
+    assert of(result, "item.conflicting_leads") == []
+
+
+def test_text_placeholder_year() -> None:
+    [f] = of(run(S004_NET), "text.placeholder_year")
+    assert f.text.startswith("XX") and f.severity == "error"
+    assert of(run(S004_NET.replace("XX年", "2017年")), "text.placeholder_year") == []
+
+
+def test_text_lost_percent() -> None:
+    [f] = of(run(S004_PERCENT), "text.lost_percent")
+    assert f.text == "%" and S004_PERCENT[f.start - 3:f.start] == "总数的"
+    assert f.start == S004_PERCENT.index("%")  # not 33%
+    assert of(run(S004_PERCENT.replace("总数的%", "总数的12.5%")), "text.lost_percent") == []
+
+
+def test_text_lost_number() -> None:
+    found = of(run(S004_WATER), "text.lost_number")
+    spans = {(f.start, f.end) for f in found}
+    assert spans == {span_of(S004_WATER, "解决至少", "万", "农村居民"),
+                     span_of(S004_WATER, "350口蓄水", "万", "立方米"),
+                     span_of(S004_WATER, "新建及维修渠道", "公里", ",建成")}
+    fixed = S004_WATER.replace("至少万", "至少1.2万").replace("蓄水万", "蓄水3万").replace("渠道公里", "渠道15公里")
+    assert of(run(fixed), "text.lost_number") == []
+
+
+def test_unit_unknown_name() -> None:
+    flagged = run(f"{S002_HEAD}\n{S002_SECTION}\n{S002_ITEM_WORDS}。{S002_UNBALANCED_2}\n"
+                  f"3.加强社区组织体系建设。{S002_UNBALANCED_1}\n")
+    names = {f.text for f in of(flagged, "unit.unknown_name")}
+    assert {"改委", "体局", "委组织部", "民政"} <= names
+    assert all(f.severity == "warning" for f in of(flagged, "unit.unknown_name"))
+    passing = run(f"{S002_HEAD}\n{S002_SECTION}\n{S002_ITEM_BODY}{S002_BALANCED}\n")
+    units = {f.text for f in passing.doc.facts if f.kind == "unit"}
+    assert {"发改委", "区乡村振兴局"} <= units
+    assert of(passing, "unit.unknown_name") == []
+
+
+def test_unit_unknown_name_on_sample_002(docs: dict[str, Document]) -> None:
+    found = of(reviewed(docs, "002"), "unit.unknown_name")
+    assert {"改委", "体局", "委组织部", "民政"} <= {f.text for f in found}
+    assert not {"发改委", "区乡村振兴局"} & {f.text for f in found}
+
+
+def test_unit_unbalanced_bracket() -> None:
+    failing = run(f"{S002_HEAD}\n{S002_SECTION}\n{S002_ITEM_WORDS}。{S002_UNBALANCED_2}\n")
+    [f] = of(failing, "unit.unbalanced_bracket")
+    assert f.text.endswith("负责〕") and "〔" in f.message and f.severity == "warning"
+    passing = run(f"{S002_HEAD}\n{S002_SECTION}\n{S002_ITEM_BODY}{S002_BALANCED}\n")
+    assert of(passing, "unit.unbalanced_bracket") == []
+
+
+def test_unit_unbalanced_bracket_on_sample_002(docs: dict[str, Document]) -> None:
+    found = of(reviewed(docs, "002"), "unit.unbalanced_bracket")
+    text = docs["002"].text
+    closing = [f for f in found if f.text.endswith("负责〕")]
+    assert len(closing) >= 15
+    assert all("〔" not in f.text for f in closing)
+    assert not any(overlaps(f, text.index(S002_BALANCED), text.index(S002_BALANCED) + len(S002_BALANCED))
+                   for f in found)
+
+
+@pytest.mark.parametrize(("deadline", "past"), [
+    ("2017年年底前", True), ("2017年底前", True), ("2019年底前", False), ("2019年年底前", False)])
+def test_deadline_past(deadline: str, past: bool) -> None:
+    text = f"成文日期:2018-03-01\n(二)加快脱贫致富内源能力建设\n{S004_PAST.replace('2017年年底前', deadline)}\n"
+    found = of(run(text), "deadline.past")
+    if past:
+        [f] = found
+        assert f.text == deadline and f.severity == "warning" and "2018-03-01" in f.message
+    else:
+        assert found == []
+
+
+# ---------------------------------------------------------------- 5. every defect fixed → none
+
+# 001's two unquantified targets, each given a number by a minimal edit.
+FIXES_001 = [("确保消费帮扶不滑坡", "确保消费帮扶金额不低于5000万元、消费帮扶不滑坡"),
+             ("确保驻村帮扶工作压茬交接", "确保驻村帮扶工作100%压茬交接")]
+
+
+def fixed_001() -> str:
+    text = sample_text("001")
+    for old, new in FIXES_001:
+        assert text.count(old) == 1
+        text = text.replace(old, new)
+    return text
+
+
+def test_001_with_every_defect_fixed_reports_none(docs: dict[str, Document]) -> None:
+    before = reviewed(docs, "001")
+    assert {f.check for f in before.findings} == {"item.unquantified_target"}  # what FIXES_001 fixes
+    after = run(fixed_001())
+    assert after.findings == [], [(f.check, f.section, f.text) for f in after.findings]
+    assert all(s.status == "ok" for s in after.items)
+
+
+def test_004_excerpt_with_every_defect_fixed_reports_none() -> None:
+    lists = "(牵头单位:县水利局;责任单位:县交通运输局、各乡镇)"
+    excerpt = f"(三)推进基础设施建设\n{S004_INFRA}{S004_WATER}{S004_NET}\n"
+    broken = run(excerpt)
+    assert {f.check for f in broken.findings} >= {"text.placeholder_year", "text.lost_number", "item.no_unit"}
+    fixed = (excerpt.replace("至少万", "至少1.2万").replace("蓄水万", "蓄水3万")
+             .replace("渠道公里", "渠道15公里").replace("XX年", "2017年")
+             .replace("所有村通宽带。", f"所有村通宽带。{lists}"))
+    after = run(f"成文日期:2017-08-01\n{fixed}")
+    assert after.findings == [], [(f.check, f.section, f.text) for f in after.findings]
+    [status] = after.items
+    assert status.leads == ["县水利局"] and status.deadline_source == "own"
+
+
+# ---------------------------------------------------------------- 6. severity configuration
+
+def test_user_pack_changes_severity(tmp_path: Path) -> None:
+    pack_file = tmp_path / "strict.yaml"
+    pack_file.write_text("checks:\n  item.no_deadline:\n    severity: error\n", encoding="utf-8")
+    text = f"{S002_HEAD}\n{S002_SECTION}\n{S002_ITEM_BODY}{S002_BALANCED}\n"
+    assert [f.severity for f in of(run(text), "item.no_deadline")] == ["warning"]
+    strict = of(run(text, (str(pack_file),)), "item.no_deadline")
+    assert [f.severity for f in strict] == ["error"]
+    assert strict[0].message == load_pack().checks["item.no_deadline"].message  # message kept
+    # on the command line: a document whose only finding is no_deadline exits 0, then 1
+    doc = tmp_path / "plan.txt"
+    doc.write_text(f"{S001_HEAD}\n{S001_ITEM1}\n", encoding="utf-8")
+    assert invoke("check", str(doc)).exit_code == 0
+    result = invoke("check", str(doc), "--rules", str(pack_file), "-f", "jsonl")
+    assert result.exit_code == 1, result.output
+    assert [(r["check"], r["severity"]) for r in jsonl(result.stdout) if r["kind"] == "finding"] == \
+        [("item.no_deadline", "error")]
+
+
+def test_disable_no_unit_on_000() -> None:
+    before = invoke("check", str(NAMES["000"]), "-f", "jsonl")
+    assert before.exit_code == 1
+    assert any(r["kind"] == "finding" and r["check"] == "item.no_unit" for r in jsonl(before.stdout))
+    after = invoke("check", str(NAMES["000"]), "-f", "jsonl", "--disable", "item.no_unit")
+    findings = [r for r in jsonl(after.stdout) if r["kind"] == "finding"]
+    assert not any(r["check"] == "item.no_unit" for r in findings)
+    errors = [r for r in findings if r["severity"] == "error"]
+    assert after.exit_code == (1 if errors else 0), after.output
+    assert errors == []  # item.no_unit was 000's only error
+
+
+def test_disable_api() -> None:
+    checks = effective_checks(load_pack(), disable=["item.no_unit"])
+    assert checks["item.no_unit"].severity == "off"
+    result = review(load_pack(), analyse_text(f"(二)加快脱贫致富内源能力建设\n{S004_PAST}\n"), checks)
+    assert of(result, "item.no_unit") == []
+    with pytest.raises(RulePackError, match="nosuch"):
+        effective_checks(load_pack(), disable=["nosuch"])
+    with pytest.raises(RulePackError, match="fatal"):
+        effective_checks(load_pack(), enable=["item.no_unit:fatal"])
+
+
+def test_enable_placeholder_year_as_warning() -> None:
+    result = invoke("check", str(NAMES["004"]), "-f", "jsonl", "--enable", "text.placeholder_year:warning")
+    placeholders = [r for r in jsonl(result.stdout)
+                    if r["kind"] == "finding" and r["check"] == "text.placeholder_year"]
+    assert len(placeholders) == 8
+    assert {r["severity"] for r in placeholders} == {"warning"}
+    assert result.exit_code == 1  # 004 still has other errors (lost numbers)
+
+
+@pytest.mark.parametrize("option", ["--enable", "--disable"])
+def test_unknown_check_id_is_a_usage_error(option: str) -> None:
+    result = invoke("check", str(NAMES["001"]), option, "nosuch")
+    assert result.exit_code == 2
+    assert "nosuch" in result.stderr
+
+
+@pytest.mark.parametrize(("entry", "words"), [
+    ("item.no_unit:\n    severity: fatal\n", ["item.no_unit", "fatal"]),
+    ("text.bad:\n    severity: error\n    pattern: '待定('\n", ["text.bad", "pattern"]),
+], ids=["severity-fatal", "bad-regex"])
+def test_bad_check_in_pack_is_a_config_error(tmp_path: Path, entry: str, words: list[str]) -> None:
+    pack_file = tmp_path / "bad.yaml"
+    pack_file.write_text(f"checks:\n  {entry}", encoding="utf-8")
+    result = invoke("check", str(NAMES["001"]), "--rules", str(pack_file))
+    assert result.exit_code == 2
+    for word in words:
+        assert word in result.stderr
+    with pytest.raises(RulePackError, match=re.escape(words[0])):
+        load_pack((str(pack_file),))
+
+
+def test_user_check_with_only_a_pattern(tmp_path: Path) -> None:
+    pack_file = tmp_path / "todo.yaml"
+    pack_file.write_text("checks:\n  text.todo:\n    pattern: '待定'\n", encoding="utf-8")
+    text = f"{S001_HEAD}\n{S001_ITEM1.replace('逐步为', '时间待定,逐步为')}\n"
+    assert of(run(text), "text.todo") == []
+    [f] = of(run(text, (str(pack_file),)), "text.todo")
+    assert f.text == "待定" and f.severity in ("error", "warning") and f.section == "一/(一)"
+    doc = tmp_path / "plan.txt"
+    doc.write_text("成文日期:2025-04-27\n" + text, encoding="utf-8")
+    result = invoke("check", str(doc), "--rules", str(pack_file), "-f", "jsonl")
+    assert [r["check"] for r in jsonl(result.stdout) if r["kind"] == "finding"] == ["text.todo"]
+    result = invoke("check", str(doc), "--rules", str(pack_file), "--enable", "text.todo:error")
+    assert result.exit_code == 1
+
+
+# ---------------------------------------------------------------- 7. the command
+
+def test_format_table() -> None:
+    result = invoke("check", str(NAMES["004"]))
+    assert result.exit_code == 1  # error findings
+    assert str(NAMES["004"]) in result.stdout
+    assert "Findings" in result.stdout
+    assert "text.placeholder_year" in result.stdout
+
+
+def test_format_jsonl() -> None:
+    result = invoke("check", str(NAMES["004"]), "-f", "jsonl")
+    assert result.exit_code == 1
+    records = jsonl(result.stdout)
+    assert {r["kind"] for r in records} == {"item", "finding"}
+    text = sample_text("004")
+    for r in records:
+        assert r["doc"] == str(NAMES["004"])
+        if r["kind"] == "finding":
+            assert text[r["start"]:r["end"]] == r["text"]
+            assert r["severity"] in ("error", "warning")
+
+
+def test_format_json() -> None:
+    result = invoke("check", str(NAMES["001"]), str(NAMES["004"]), "-f", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert isinstance(data, list) and len(data) == 2
+    for entry in data:
+        assert {"doc", "items", "findings"} <= set(entry)
+    assert [d["doc"] for d in data] == [str(NAMES["001"]), str(NAMES["004"])]
+    assert len(data[0]["items"]) == 22
+
+
+def test_format_csv() -> None:
+    result = invoke("check", str(NAMES["001"]), "-f", "csv")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("\ufeffdoc,kind,section,")
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert {r["kind"] for r in rows} == {"item", "finding"}
+    assert sum(r["kind"] == "item" for r in rows) == 22
+
+
+def test_format_markdown() -> None:
+    result = invoke("check", str(NAMES["001"]), "-f", "markdown")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("## ")
+    assert str(NAMES["001"]) in result.stdout.splitlines()[0]
+
+
+def test_clean_document_exits_0(tmp_path: Path) -> None:
+    doc = tmp_path / "clean.txt"
+    doc.write_text(fixed_001(), encoding="utf-8")
+    result = invoke("check", str(doc), "-f", "jsonl")
+    assert result.exit_code == 0, result.output
+    assert [r for r in jsonl(result.stdout) if r["kind"] == "finding"] == []
+
+
+def test_unreadable_file_among_two(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    result = invoke("check", str(missing), str(NAMES["001"]), "-f", "jsonl")
+    assert result.exit_code == 1
+    assert "missing.txt" in result.stderr
+    records = jsonl(result.stdout)
+    assert records and {r["doc"] for r in records} == {str(NAMES["001"])}
