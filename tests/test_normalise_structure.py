@@ -5,7 +5,7 @@ import pytest
 from sample_docs import NAMES, SAMPLES, sample_text
 
 from policyscan.load import read_document
-from policyscan.model import Document
+from policyscan.model import Document, SpanSet
 from policyscan.normalise import shadow, simplified
 from policyscan.pipeline import analyse_text
 
@@ -235,8 +235,8 @@ def test_facts_written_in_chrome_are_dropped() -> None:
             "相关阅读\n"
             "到2025年,建成16座桥。\n")
     doc = analyse_text(text)
-    assert len(doc.chrome) == 3
-    assert doc.chrome[-1] == (text.index("相关阅读"), len(text))
+    # the two chrome lines (one span: they touch), not the body line, then the tail to the end
+    assert list(doc.chrome) == [(0, text.index("确保低收入")), (text.index("相关阅读"), len(text))]
     quotas = [f.fields["value"] for f in doc.facts if f.kind == "quota"]
     assert quotas == [5000]
     assert not [f for f in doc.facts if f.kind == "deadline"]
@@ -279,3 +279,12 @@ def test_sample_002_section_paths_are_distinct() -> None:
     doc = analyse_text((SAMPLES / "002_b38de4307d4dedc3.txt").read_text(encoding="utf-8"))
     paths = [s.path for s in doc.all_sections()]
     assert len(paths) == len(set(paths))
+
+
+def test_span_set_answers_overlap_of_the_union() -> None:
+    spans = SpanSet([(10, 20), (30, 40), (18, 25)])
+    assert list(spans) == [(10, 25), (30, 40)]
+    assert spans.overlaps(24, 26) and spans.overlaps(0, 11) and spans.overlaps(35, 36)
+    assert not spans.overlaps(25, 30) and not spans.overlaps(0, 10) and not spans.overlaps(40, 99)
+    spans.add(0, 100)
+    assert list(spans) == [(0, 100)]

@@ -7,6 +7,7 @@ offset found by matching the shadow is an offset into the original too.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,35 @@ class Fact:
         }
         record.update(self.fields)
         return record
+
+
+class SpanSet:
+    """The union of half-open spans, asked whether a new span overlaps it. Rules, goals,
+    chrome and ignored text all ask this thousands of times per document; the union is kept
+    as sorted disjoint spans, so each question is a bisection instead of a scan."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        for span in spans:
+            self.add(*span)
+
+    def add(self, start: int, end: int) -> None:
+        """Merge [start, end) into the union (touching spans merge too)."""
+        lo = bisect.bisect_left(self._ends, start)  # first span that ends at or after start
+        hi = bisect.bisect_right(self._starts, end)  # spans from lo to hi touch [start, end)
+        if lo < hi:
+            start, end = min(start, self._starts[lo]), max(end, self._ends[hi - 1])
+        self._starts[lo:hi] = [start]
+        self._ends[lo:hi] = [end]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when [start, end) shares a character with the union."""
+        i = bisect.bisect_left(self._starts, end) - 1  # last span starting before end
+        return i >= 0 and self._ends[i] > start
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self._starts, self._ends)
 
 
 @dataclass
@@ -112,7 +142,7 @@ class Document:
     text: str  # decoded original text
     encoding: str = "utf-8"
     shadow: str = ""  # normalised text, same length as ``text``
-    chrome: list[tuple[int, int]] = field(default_factory=list)  # web-page chrome spans
+    chrome: SpanSet = field(default_factory=SpanSet)  # web-page chrome spans
     sections: list[Section] = field(default_factory=list)  # top-level sections (a tree)
     breaks: Breaks | None = None  # clause and sentence boundaries, from the structure stage
     issued: str | None = None  # the document's own date, ISO (issue / signature date)
@@ -145,7 +175,7 @@ class Document:
 
     def in_chrome(self, start: int, end: int) -> bool:
         """True when the span overlaps web-page chrome."""
-        return any(start < c_end and c_start < end for c_start, c_end in self.chrome)
+        return self.chrome.overlaps(start, end)
 
 
 class PolicyscanError(Exception):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import regex
 
-from .model import Breaks, Document, Section
+from .model import Breaks, Document, Section, SpanSet
 from .rules import RulePack
 
 # Where a heading may start: line start, after a space (scraped pages turn line breaks
@@ -36,20 +36,20 @@ class _Marker:
     title_start: int
 
 
-def find_chrome(doc: Document, pack: RulePack) -> list[tuple[int, int]]:
+def find_chrome(doc: Document, pack: RulePack) -> SpanSet:
     """Spans of page furniture: whole lines that match a chrome pattern, and everything
     from a tail marker (download notices, 'related reading') to the end."""
     lines = pack.compile_list("chrome_lines")
     tail = pack.compile_list("chrome_tail")
-    spans: list[tuple[int, int]] = []
+    spans = SpanSet()
     offset = 0
     for line in doc.shadow.splitlines(keepends=True):
         body = line.strip()
         if tail is not None and body and tail.search(body):
-            spans.append((offset, len(doc.shadow)))
+            spans.add(offset, len(doc.shadow))
             break
         if lines is not None and body and lines.search(body):
-            spans.append((offset, offset + len(line)))
+            spans.add(offset, offset + len(line))
         offset += len(line)
     return spans
 
@@ -120,11 +120,11 @@ def _close(sections: list[Section], end: int) -> None:
 
 def find_breaks(doc: Document) -> Breaks:
     """Clause and sentence ends of the shadow; heading text starts a clause of its own."""
-    quoted = [m.span() for m in _QUOTATION.finditer(doc.shadow)]
+    quoted = SpanSet((s + 1, e - 1) for s, e in (m.span() for m in _QUOTATION.finditer(doc.shadow)))
     return Breaks(
         shadow=doc.shadow,
         clause_ends=[m.start() for m in CLAUSE_END.finditer(doc.shadow)
-                     if not any(s < m.start() < e for s, e in quoted)],
+                     if not quoted.overlaps(m.start(), m.start() + 1)],
         sentence_ends=[m.start() for m in _SENTENCE_END.finditer(doc.shadow)],
         heading_text=sorted(s.text_start for s in doc.all_sections()),
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..model import Breaks, Document, Fact
+from ..model import Breaks, Document, Fact, SpanSet
 from ..rules import Rule, RulePack
 from ..structure import CLAUSE_END
 
@@ -51,13 +51,13 @@ class Context:
 
     doc: Document
     pack: RulePack
-    ignored: list[tuple[int, int]] = field(default_factory=list)  # chrome, titles, citations
+    ignored: SpanSet = field(default_factory=SpanSet)  # chrome, titles, citations
     facts: list[Fact] = field(default_factory=list)  # facts found so far, by earlier kinds
 
     @classmethod
     def build(cls, doc: Document, pack: RulePack) -> Context:
         ctx = cls(doc=doc, pack=pack)
-        ctx.ignored = sorted(doc.chrome + ctx._title_spans() + ctx._citation_spans())
+        ctx.ignored = SpanSet([*doc.chrome, *ctx._title_spans(), *ctx._citation_spans()])
         return ctx
 
     def _title_spans(self) -> list[tuple[int, int]]:
@@ -85,7 +85,7 @@ class Context:
         return [m.span() for m in _CITATION.finditer(self.doc.shadow)]
 
     def is_ignored(self, start: int, end: int) -> bool:
-        return any(start < e and s < end for s, e in self.ignored)
+        return self.ignored.overlaps(start, end)
 
     @property
     def breaks(self) -> Breaks:
@@ -127,12 +127,12 @@ def run_rules(ctx: Context, kind: str) -> list[Match]:
             if m.end() > m.start() and not ctx.is_ignored(m.start(), m.end()):
                 candidates.append(Match(rule, m))
     candidates.sort(key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.action != "skip"))
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     kept: list[Match] = []
     for c in candidates:
-        if any(c.start < e and s < c.end for s, e in taken):
+        if taken.overlaps(c.start, c.end):
             continue
-        taken.append((c.start, c.end))
+        taken.add(c.start, c.end)
         if c.rule.action == "emit":
             kept.append(c)
     kept.sort(key=lambda c: c.start)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Fact
+from ..model import Fact, SpanSet
 from ..rules import Rule
 from .context import Context
 
@@ -96,7 +96,7 @@ def _target(ctx: Context, rule: Rule, start: int, end: int, deadline: Fact | Non
                     quota=_quota_summary(ctx.facts_of("quota", start, end)))
 
 
-def _dated_runs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
+def _dated_runs(ctx: Context, taken: SpanSet) -> list[Fact]:
     rules = _rules(ctx, "dated_run")
     if not rules:
         return []
@@ -129,31 +129,31 @@ def _dated_runs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
                 break
             if i and not _passes(ctx, rule, c_start):
                 continue
-            if any(c_start < e and s < c_end for s, e in taken):
+            if taken.overlaps(c_start, c_end):
                 continue
             out.append(_target(ctx, rule, c_start, c_end, d))
-            taken.append((c_start, c_end))
+            taken.add(c_start, c_end)
     return out
 
 
-def _cue_targets(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
+def _cue_targets(ctx: Context, taken: SpanSet) -> list[Fact]:
     out: list[Fact] = []
     for rule in _rules(ctx, "cue"):
         for m in rule.compiled.finditer(ctx.doc.shadow):
             if ctx.is_ignored(m.start(), m.end()):
                 continue
             c_start, c_end = ctx.clause(m.start())
-            if c_end - m.end() < 2 or any(m.start() < e and s < c_end for s, e in taken):
+            if c_end - m.end() < 2 or taken.overlaps(m.start(), c_end):
                 continue  # a cue with nothing after it (目标是:) introduces, it is no goal
             deadline = _sentence_deadline(ctx, m.start())
             if not (ctx.facts_of("quota", m.start(), c_end) or deadline):
                 continue
             out.append(_target(ctx, rule, m.start(), c_end, deadline))
-            taken.append((m.start(), c_end))
+            taken.add(m.start(), c_end)
     return out
 
 
-def _outputs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
+def _outputs(ctx: Context, taken: SpanSet) -> list[Fact]:
     rules = _rules(ctx, "output")
     if not rules:
         return []
@@ -161,14 +161,14 @@ def _outputs(ctx: Context, taken: list[tuple[int, int]]) -> list[Fact]:
     seen: set[tuple[int, int]] = set()
     for q in ctx.facts_of("quota", 0, len(ctx.doc.shadow)):
         c_start, c_end = ctx.clause(q.start)
-        if (c_start, c_end) in seen or any(c_start < e and s < c_end for s, e in taken):
+        if (c_start, c_end) in seen or taken.overlaps(c_start, c_end):
             continue
         seen.add((c_start, c_end))
         if (not _passes(ctx, rules[0], c_start) or not _output_quotas(ctx, c_start, c_end)
                 or _disqualified(ctx, c_start, c_end)):
             continue
         out.append(_target(ctx, rules[0], c_start, c_end, None))
-        taken.append((c_start, c_end))
+        taken.add(c_start, c_end)
     return out
 
 
@@ -187,7 +187,7 @@ def _paragraph_deadlines(ctx: Context, facts: list[Fact]) -> None:
 
 def extract(ctx: Context) -> list[Fact]:
     """Targets in document order; a clause is claimed by the first way that takes it."""
-    taken: list[tuple[int, int]] = []
+    taken = SpanSet()
     facts = _dated_runs(ctx, taken) + _cue_targets(ctx, taken) + _outputs(ctx, taken)
     facts.sort(key=lambda f: f.start)
     _paragraph_deadlines(ctx, facts)
