@@ -115,12 +115,13 @@ def _dated_runs(ctx: Context, taken: SpanSet) -> list[Fact]:
         if len(clauses) == 1 and clauses[0][1] <= d.end:
             # a deadline standing alone (到XX年末。将…) governs the next clause
             clauses += ctx.clauses_in(s_end + 1, ctx.sentence(s_end + 1)[1])[:1]
-        # the opener's clause joins the goal after it when it holds only the deadline or a
-        # means (从2023年到2025年,利用三年时间,将…打造成…)
+        # the opener's clause joins the goal after it when it holds only the deadline, a
+        # means (从2023年到2025年,利用三年时间,将…打造成…) or a lead-in (主要预期目标是:)
         first = 0
         while first + 1 < len(clauses):
             rest = d.end if first == 0 else clauses[first][0]
-            if not (rest >= clauses[first][1] or not _passes(ctx, rule, rest)):
+            introduces = ctx.doc.shadow[clauses[first][1]:clauses[first][1] + 1] == ":"  # 目标是:
+            if not (rest >= clauses[first][1] or introduces or not _passes(ctx, rule, rest)):
                 break
             first += 1
         run = [(clauses[0][0], clauses[first][1])] + clauses[first + 1:] if clauses else []
