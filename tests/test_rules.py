@@ -266,3 +266,16 @@ rules:
     result = _invoke("rules", "test", "--rules", str(path), "--id", "user.greedy")
     assert result.exit_code == 1, result.output
     assert "0 passed, 1 failed" in result.stdout
+
+
+@pytest.mark.parametrize(("yaml_text", "named"), [
+    ("chrome_lines: ['(unclosed']\n", "chrome_lines: bad pattern"),
+    ("headings: [{style: roman, pattern: '[IVX]+\\.'}]\n", "headings: style roman: the pattern needs"),
+])
+def test_bad_list_or_heading_pattern_is_reported_at_load(tmp_path: Path, yaml_text: str, named: str) -> None:
+    """Pattern lists and heading styles are compiled when the pack loads, so a bad one is a
+    configuration error naming the list, not a crash in the middle of a batch."""
+    pack_file = tmp_path / "bad.yaml"
+    pack_file.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(RulePackError, match=named):
+        load_pack((str(pack_file),))

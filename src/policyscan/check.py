@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
-from .model import Document, Fact, RulePackError, Section
+from .model import Document, RulePackError, Section
 from .normalise import shadow
 from .rules import Check, RulePack
 
@@ -103,10 +103,6 @@ def task_items(pack: RulePack, doc: Document) -> list[Section]:
             and not any(states_principles(h) for h in [s, *_ancestors(doc, s)])]
 
 
-def _facts_in(doc: Document, kind: str, start: int, end: int) -> list[Fact]:
-    return [f for f in doc.facts if f.kind == kind and start <= f.start < end]
-
-
 def _own_text_end(section: Section) -> int:
     """A section's own text ends where its first subsection begins."""
     return section.children[0].start if section.children else section.end
@@ -114,24 +110,17 @@ def _own_text_end(section: Section) -> int:
 
 def _ancestors(doc: Document, item: Section) -> list[Section]:
     """The sections that hold ``item``, innermost first."""
-    out: list[Section] = []
-    level = doc.sections
-    while True:
-        holder = next((s for s in level if s.start <= item.start < s.end and s is not item), None)
-        if holder is None:
-            return list(reversed(out))
-        out.append(holder)
-        level = holder.children
+    return [s for s in reversed(doc.holders(item.start)) if s is not item]
 
 
 def _deadline(doc: Document, item: Section) -> tuple[str | None, str | None]:
     """The item's deadline and where it comes from: its own text, a section above it, or
     the plan's own year."""
-    own = _facts_in(doc, "deadline", item.start, item.end)
+    own = doc.facts_in("deadline", item.start, item.end)
     if own:
         return own[0].fields.get("date"), "own"
     for holder in _ancestors(doc, item):
-        inherited = _facts_in(doc, "deadline", holder.start, _own_text_end(holder))
+        inherited = doc.facts_in("deadline", holder.start, _own_text_end(holder))
         if inherited:
             return inherited[0].fields.get("date"), "section"
     if doc.year:
@@ -163,7 +152,7 @@ class _Reporter:
 
 
 def _review_item(pack: RulePack, doc: Document, item: Section, rep: _Reporter) -> ItemStatus:
-    units = _facts_in(doc, "unit", item.start, item.end)
+    units = doc.facts_in("unit", item.start, item.end)
     leads = [u for u in units if u.fields.get("role") == "lead"]
     status = ItemStatus(item, leads=[u.fields["name"] for u in leads],
                         responsible=[u.fields["name"] for u in units if u.fields.get("role") != "lead"])
@@ -178,7 +167,7 @@ def _review_item(pack: RulePack, doc: Document, item: Section, rep: _Reporter) -
         found.append(rep.report("item.no_responsible", *heading))
     if status.deadline_source is None:
         found.append(rep.report("item.no_deadline", *heading))
-    if rep.on("item.unquantified_target") and not _facts_in(doc, "quota", item.start, item.end):
+    if rep.on("item.unquantified_target") and not doc.facts_in("quota", item.start, item.end):
         cues = rep.checks["item.unquantified_target"].params.get("cues", [])
         hit = min(((doc.shadow.find(c, item.text_start, item.end), c) for c in cues
                    if doc.shadow.find(c, item.text_start, item.end) != -1), default=None)

@@ -312,8 +312,8 @@ def deadline_verdict(base: Fact, other: Fact) -> tuple[str, str]:
 
 def target_verdict(base_doc: Document, other_doc: Document, base: Fact, other: Fact) -> tuple[str, str]:
     """A target is judged by the quota it carries, else by its deadline."""
-    b_quota = next((f for f in base_doc.facts if f.kind == "quota" and base.start <= f.start < base.end), None)
-    o_quota = next((f for f in other_doc.facts if f.kind == "quota" and other.start <= f.start < other.end), None)
+    b_quota = next(iter(base_doc.facts_in("quota", base.start, base.end)), None)
+    o_quota = next(iter(other_doc.facts_in("quota", other.start, other.end)), None)
     if b_quota is not None and o_quota is not None:
         verdict, detail = quota_verdict(b_quota, o_quota)
         if verdict != "same":
@@ -344,8 +344,7 @@ def _lead_rows(pack: RulePack, comparison: Comparison) -> list[FactPair]:
     def leads(doc: Document, item: Section | None) -> list[Fact]:
         if item is None:
             return []
-        return [f for f in doc.facts if f.kind == "unit" and f.fields.get("role") == "lead"
-                and item.start <= f.start < item.end]
+        return [f for f in doc.facts_in("unit", item.start, item.end) if f.fields.get("role") == "lead"]
 
     for pair in comparison.items:
         b_leads, o_leads = leads(comparison.base, pair.base), leads(comparison.other, pair.other)

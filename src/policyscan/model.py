@@ -163,15 +163,23 @@ class Document:
         """The task items: leaf sections in document order."""
         return [s for s in self.all_sections() if s.is_item]
 
+    def holders(self, offset: int) -> list[Section]:
+        """The sections whose spans hold ``offset``, outermost first."""
+        chain: list[Section] = []
+        level = self.sections
+        while (inner := next((s for s in level if s.start <= offset < s.end), None)) is not None:
+            chain.append(inner)
+            level = inner.children
+        return chain
+
     def section_at(self, offset: int) -> Section | None:
         """The innermost section whose span holds ``offset``."""
-        found: Section | None = None
-        level = self.sections
-        while True:
-            inner = next((s for s in level if s.start <= offset < s.end), None)
-            if inner is None:
-                return found
-            found, level = inner, inner.children
+        chain = self.holders(offset)
+        return chain[-1] if chain else None
+
+    def facts_in(self, kind: str, start: int, end: int) -> list[Fact]:
+        """Facts of ``kind`` that start within [start, end): what a task item or goal states."""
+        return [f for f in self.facts if f.kind == kind and start <= f.start < end]
 
     def in_chrome(self, start: int, end: int) -> bool:
         """True when the span overlaps web-page chrome."""

@@ -28,6 +28,9 @@ SEVERITIES = ("error", "warning", "off")
 LIST_SECTIONS = ("chrome_lines", "chrome_tail", "title_lines", "headings", "orgs", "org_stems",
                  "org_patterns", "org_suffixes", "org_prefixes", "generic_units",
                  "unit_trailers", "lead_markers", "lead_first_conventions")
+# List sections whose entries are patterns: compiled once, when the pack is loaded.
+PATTERN_LISTS = ("chrome_lines", "chrome_tail", "title_lines", "org_patterns", "unit_trailers",
+                 "lead_markers", "lead_first_conventions")
 _BLOCK_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Han}
 
 
@@ -70,6 +73,7 @@ class RulePack:
     lists: dict[str, list[Any]]
     tables: dict[str, dict[str, Any]]
     sources: list[str]
+    _compiled_lists: dict[str, regex.Pattern[str] | None] = field(default_factory=dict, repr=False)
 
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules if r.kind == kind]
@@ -83,11 +87,33 @@ class RulePack:
         return self._by_id[rule_id]
 
     def compile_list(self, name: str) -> regex.Pattern[str] | None:
-        """One alternation of a list of patterns (chrome lines, title lines), or None if empty."""
-        items = self.lists.get(name) or []
-        if not items:
-            return None
-        return regex.compile("|".join(f"(?:{self.expand(p, name)})" for p in items), regex.V1)
+        """One alternation of a list of patterns (chrome lines, title lines), or None if
+        empty; compiled on first use and kept (load_pack compiles every pattern list)."""
+        if name not in self._compiled_lists:
+            items = self.lists.get(name) or []
+            try:
+                self._compiled_lists[name] = regex.compile(
+                    "|".join(f"(?:{self.expand(p, name)})" for p in items), regex.V1) if items else None
+            except regex.error as exc:
+                raise RulePackError(f"{name}: bad pattern: {exc}") from exc
+        return self._compiled_lists[name]
+
+    @functools.cached_property
+    def heading_styles(self) -> list[tuple[str, regex.Pattern[str], str]]:
+        """(style, compiled pattern with a ``marker`` group, label template) per heading style."""
+        styles = []
+        for entry in self.lists["headings"]:
+            where = f"headings: style {entry.get('style')}" if isinstance(entry, dict) else "headings"
+            if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
+                raise RulePackError(f"{where}: each heading style needs a style and a pattern")
+            try:
+                pattern = regex.compile(self.expand(entry["pattern"], where))
+            except regex.error as exc:
+                raise RulePackError(f"{where}: bad pattern: {exc}") from exc
+            if "marker" not in pattern.groupindex:
+                raise RulePackError(f"{where}: the pattern needs a (?P<marker>…) group")
+            styles.append((entry["style"], pattern, entry.get("label", "{marker}")))
+        return styles
 
     def expand(self, pattern: str, where: str) -> str:
         """Replace {block} references; the error names where the bad reference is."""
@@ -239,8 +265,12 @@ def _load_pack(extra: tuple[str, ...], disable: tuple[str, ...]) -> RulePack:
             examples=list(entry.get("examples") or []),
             counter_examples=list(entry.get("counter_examples") or []),
         ))
-    return RulePack(rules=rules, checks=_compile_checks(tables.pop("checks"), blocks),
+    pack = RulePack(rules=rules, checks=_compile_checks(tables.pop("checks"), blocks),
                     blocks=blocks, lists=lists, tables=tables, sources=[str(f) for f in files])
+    for name in PATTERN_LISTS:  # a bad pattern is a configuration error now, not mid-run
+        pack.compile_list(name)
+    _ = pack.heading_styles
+    return pack
 
 
 def _compile_checks(entries: dict[str, Any], blocks: dict[str, str]) -> dict[str, Check]:

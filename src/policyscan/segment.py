@@ -18,20 +18,16 @@ _FREQ = 200_000  # high enough that lexicon words beat jieba's own splits
 
 
 @functools.lru_cache(maxsize=8)
-def _tokenizer(words: tuple[str, ...]) -> jieba.Tokenizer:
+def tokenizer(pack: RulePack) -> jieba.Tokenizer:
+    """A jieba tokenizer that knows the pack's organisation names and generic units; built
+    once per pack (words() asks for it for every clause it segments)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
-    for word in words:
+    for word in dict.fromkeys(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"]):
         tok.add_word(word, freq=_FREQ)
     return tok
-
-
-def tokenizer(pack: RulePack) -> jieba.Tokenizer:
-    """A jieba tokenizer that knows the pack's organisation names and generic units."""
-    words = tuple(dict.fromkeys(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"]))
-    return _tokenizer(words)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -54,16 +54,8 @@ def find_chrome(doc: Document, pack: RulePack) -> SpanSet:
     return spans
 
 
-def _heading_styles(pack: RulePack) -> list[tuple[str, regex.Pattern[str], str]]:
-    styles = []
-    for entry in pack.lists["headings"]:
-        styles.append((entry["style"], regex.compile(pack.expand(entry["pattern"], "headings")),
-                       entry.get("label", "{marker}")))
-    return styles
-
-
 def _markers(doc: Document, pack: RulePack) -> list[_Marker]:
-    styles = _heading_styles(pack)
+    styles = pack.heading_styles
     found: list[_Marker] = []
     starts = sorted({seg.end() for seg in _SEGMENT_START.finditer(doc.shadow)})  # one per place
     for pos in starts:

@@ -176,9 +176,10 @@ def _outputs(ctx: Context, taken: SpanSet) -> list[Fact]:
 def _paragraph_deadlines(ctx: Context, facts: list[Fact]) -> None:
     """到2025年,A。B,C。 — goals B and C, in the same paragraph and section as the dated run
     before them, are governed by its deadline too (their text and span are unchanged)."""
+    run_rules = {r.id for r in _rules(ctx, "dated_run")}
     governing: Fact | None = None
     for fact in facts:
-        if fact.rule in {r.id for r in _rules(ctx, "dated_run")}:
+        if fact.rule in run_rules:
             governing = fact
         elif (governing is not None and fact.fields.get("deadline") is None
               and fact.section == governing.section
