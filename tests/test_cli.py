@@ -27,7 +27,9 @@ def invoke(*args: str, stdin: str | bytes | None = None):  # noqa: ANN202 - type
 
 
 def jsonl(stdout: str) -> list[dict]:
-    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    """The fact records of JSONL output (each document's ``document`` record left out)."""
+    records = [json.loads(line) for line in stdout.splitlines() if line.strip()]
+    return [r for r in records if r["kind"] != "document"]
 
 
 # ---------------------------------------------------------------- formats
@@ -48,12 +50,25 @@ def test_jsonl() -> None:
     assert result.stderr == ""
 
 
+def test_jsonl_opens_each_document_with_its_metadata() -> None:
+    result = invoke("extract", str(SAMPLE), "--format", "jsonl")
+    first = json.loads(result.stdout.splitlines()[0])
+    assert first == {"doc": str(SAMPLE), "kind": "document",
+                     "title": "关于印发《重庆市潼南区2025年巩固拓展脱贫攻坚成果工作要点》的通知",
+                     "doc_number": "潼巩固专办发〔2025〕1号",
+                     "issuer": "中共重庆市潼南区委农村工作暨实施乡村振兴战略领导小组巩固拓展脱贫攻坚成果工作专班办公室",
+                     "issued": "2025-04-27", "year": 2025,
+                     "sources": {"title": "title", "doc_number": "title_block", "issuer": "signature",
+                                 "issued": "signature", "year": "signature"}}
+
+
 def test_json_matches_jsonl() -> None:
     result = invoke("extract", str(SAMPLE), "--format", "json")
     assert result.exit_code == 0, result.output
-    records = json.loads(result.stdout)
-    assert isinstance(records, list)
-    assert records == jsonl(invoke("extract", str(SAMPLE), "-f", "jsonl").stdout)
+    documents = json.loads(result.stdout)
+    assert isinstance(documents, list) and len(documents) == 1
+    assert documents[0]["kind"] == "document" and documents[0]["year"] == 2025
+    assert documents[0]["facts"] == jsonl(invoke("extract", str(SAMPLE), "-f", "jsonl").stdout)
 
 
 def test_csv_has_bom_and_header() -> None:
@@ -113,7 +128,7 @@ def test_bad_file_listed_first_does_not_stop_the_rest(tmp_path: Path) -> None:
     bad.write_bytes(b"\x00" * 100)
     result = invoke("extract", str(bad), str(SAMPLE), "--format", "json")
     assert result.exit_code == 1
-    assert {r["doc"] for r in json.loads(result.stdout)} == {str(SAMPLE)}
+    assert {d["doc"] for d in json.loads(result.stdout)} == {str(SAMPLE)}
     assert "bad.txt" in result.stderr
 
 

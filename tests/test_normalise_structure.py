@@ -288,3 +288,72 @@ def test_span_set_answers_overlap_of_the_union() -> None:
     assert not spans.overlaps(25, 30) and not spans.overlaps(0, 10) and not spans.overlaps(40, 99)
     spans.add(0, 100)
     assert list(spans) == [(0, 100)]
+
+
+# ---------------------------------------------------------------- metadata
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a gov.cn portal's metadata table (Traditional mirror): labels in brackets, | between cells
+    ("[ 發文字號 ] | 扶歡府發〔2021〕22號 |\n[ 發布機構 ] | 綦江區扶歡鎮 | [ 有效性 ] | 有效 |\n"
+     "[ 成文日期 ] | 2022-02-03 | [ 發布日期 ] | 2022-02-14 |\n",
+     {"doc_number": "扶欢府发〔2021〕22号", "issuer": "綦江區扶歡鎮", "issued": "2022-02-03", "year": 2022}),
+    # Guangzhou's policy library: spaced labels with full-width colons
+    ("文　　号： 花科工信规字〔2025〕1号\n实施日期： 2025年05月15日\n发布机关： 广州市花都区科技工业和信息化局\n",
+     {"doc_number": "花科工信规字〔2025〕1号", "issuer": "广州市花都区科技工业和信息化局",
+      "issued": "2025-05-15", "year": 2025}),
+    # a markdown knowledge base's front matter
+    ("# 上海关于贯彻落实“十四五”全国农业机械化发展规划的实施意见\n\n**发布日期**: 2022年5月26日\n**发布机构**: 上海市\n",
+     {"title": "上海关于贯彻落实“十四五”全国农业机械化发展规划的实施意见", "issuer": "上海市",
+      "issued": "2022-05-26", "year": 2022}),
+])
+def test_front_matter(text: str, expected: dict[str, object]) -> None:
+    meta = analyse_text(text + "一、总体要求\n内容。\n").meta
+    assert {k: getattr(meta, k) for k in expected} == expected
+    assert {meta.sources[k] for k in expected if k != "title"} == {"front_matter"}
+
+
+def test_signature_block_gives_issuer_date_and_number() -> None:
+    text = ("国务院关于加快推进农业机械化和\n\n农机装备产业转型升级的指导意见\n\n国发〔2018〕42号\n\n"
+            "各省、自治区、直辖市人民政府：\n\n一、总体要求\n内容。\n\n国务院\n\n2018年12月21日\n\n（此件公开发布）\n")
+    meta = analyse_text(text).meta
+    assert (meta.title, meta.doc_number, meta.issuer, meta.issued, meta.year) == (
+        "国务院关于加快推进农业机械化和农机装备产业转型升级的指导意见", "国发〔2018〕42号", "国务院",
+        "2018-12-21", 2018)
+    assert meta.sources == {"title": "title", "doc_number": "title_block", "issuer": "signature",
+                            "issued": "signature", "year": "signature"}
+
+
+def test_signature_name_broken_over_lines_under_a_seal_note(docs: dict[str, Document]) -> None:
+    meta = docs["001"].meta
+    assert meta.issuer == "中共重庆市潼南区委农村工作暨实施乡村振兴战略领导小组巩固拓展脱贫攻坚成果工作专班办公室"
+    assert meta.issued == "2025-04-27"
+
+
+@pytest.mark.parametrize(("line", "issued", "year", "source"), [
+    ("——2021年3月5日在第十三届全国人民代表大会第四次会议上", "2021-03-05", 2021, "session"),
+    ("——2019年3月5日在第十三届全国人民代表大会第二次会议上", "2019-03-05", 2019, "session"),
+    ("在第十三届全国人民代表大会第四次会议上", None, 2021, "session"),  # the date was not copied
+    ("在第十四届全国人民代表大会第二次会议上", None, 2024, "session"),
+])
+def test_report_year_from_its_session_line(line: str, issued: str | None, year: int, source: str) -> None:
+    meta = analyse_text(f"政府工作报告\n{line}\n国务院总理\n各位代表：\n现在，我代表国务院，向大会报告政府工作。\n").meta
+    assert (meta.issued, meta.year, meta.sources["year"]) == (issued, year, source)
+
+
+@pytest.mark.parametrize(("title", "year"), [
+    ("上海市北斗产业高质量发展三年行动计划（2021-2023年）", 2021),
+    ("重庆市潼南区2025年巩固拓展脱贫攻坚成果工作要点", 2025),
+])
+def test_year_from_the_title_when_nothing_else_dates_the_document(title: str, year: int) -> None:
+    meta = analyse_text(f"{title}\n\n一、总体要求\n到2025年，建成10个基地。\n").meta
+    assert (meta.year, meta.sources["year"], meta.issued) == (year, "title", None)
+
+
+def test_year_option_wins_and_says_so() -> None:
+    doc = analyse_text("成文日期:2020年5月6日\n一、任务\n今年完成改造100户。\n", year=2021)
+    assert (doc.year, doc.meta.sources["year"], doc.issued) == (2021, "option", "2020-05-06")
+    deadline = next(f for f in doc.facts if f.kind == "deadline")
+    assert deadline.fields["date"] == "2021-12-31"
+    doc = analyse_text("一、任务\n自本通知印发之日起30日内报送。\n", reference_date="2024-03-15")
+    assert (doc.issued, doc.year, doc.meta.sources["issued"]) == ("2024-03-15", 2024, "option")
+    assert next(f for f in doc.facts if f.kind == "deadline").fields["date"] == "2024-04-14"

@@ -8,7 +8,7 @@ import json
 import pytest
 from rich.cells import cell_len
 
-from policyscan.model import Document, Fact
+from policyscan.model import Document, Fact, Metadata
 from policyscan.render import FORMATS, render_facts
 
 PATH = "samples/低收入农户帮扶方案.txt"
@@ -17,6 +17,7 @@ CSV_HEADER = [
     "doc", "kind", "section", "start", "end", "text", "rule",
     "value", "low", "high", "unit", "cmp", "indicator",
     "relation", "date", "begin", "name", "role", "deadline", "quota",
+    "title", "doc_number", "issuer", "issued", "year",
 ]
 
 
@@ -52,7 +53,7 @@ def doc() -> Document:
               value=8700, low=None, high=None, unit="元", cmp=">=", indicator="低收入群体年人均纯收入"),
     ]
     facts.sort(key=lambda f: f.start)
-    return Document(path=PATH, text=source, year=2023, facts=facts)
+    return Document(path=PATH, text=source, meta=Metadata(year=2023, sources={"year": "option"}), facts=facts)
 
 
 def _render(docs: list[Document], fmt: str, **kwargs: object) -> str:
@@ -73,8 +74,11 @@ def test_jsonl_one_record_per_fact_in_order(doc: Document) -> None:
     text = _render([doc], "jsonl")
     assert "低收入群体" in text  # ensure_ascii=False keeps Chinese readable
     lines = text.splitlines()
-    assert len(lines) == len(doc.facts)
-    records = [json.loads(line) for line in lines]
+    assert len(lines) == len(doc.facts) + 1
+    assert json.loads(lines[0]) == {"doc": PATH, "kind": "document", "title": None, "doc_number": None,
+                                    "issuer": None, "issued": None, "year": 2023,
+                                    "sources": {"year": "option"}}
+    records = [json.loads(line) for line in lines[1:]]
     assert records == _expected_records(doc)
     quota = next(r for r in records if r["kind"] == "quota" and r["cmp"] == ">=")
     quota_text = "低收入群体年人均纯收入不低于8700元"
@@ -94,14 +98,17 @@ def test_jsonl_keeps_document_order() -> None:
     first = Document(path="b.txt", text="甲", facts=[Fact("unit", "甲", 0, 1, "", "r", {})])
     second = Document(path="a.txt", text="乙", facts=[Fact("unit", "乙", 0, 1, "", "r", {})])
     docs = [json.loads(line)["doc"] for line in _render([first, second], "jsonl").splitlines()]
-    assert docs == ["b.txt", "a.txt"]
+    assert docs == ["b.txt", "b.txt", "a.txt", "a.txt"]
 
 
 def test_json_is_array_of_same_records(doc: Document) -> None:
     text = _render([doc], "json")
     assert "区农业农村委" in text
-    assert json.loads(text) == _expected_records(doc)
-    assert json.loads(text) == [json.loads(line) for line in _render([doc], "jsonl").splitlines()]
+    (document,) = json.loads(text)
+    assert document["facts"] == _expected_records(doc)
+    lines = [json.loads(line) for line in _render([doc], "jsonl").splitlines()]
+    assert {k: v for k, v in document.items() if k != "facts"} == lines[0]
+    assert document["facts"] == lines[1:]
 
 
 def test_csv_bom_header_and_round_trip(doc: Document) -> None:
@@ -135,9 +142,9 @@ def test_csv_bom_header_and_round_trip(doc: Document) -> None:
 def test_kinds_filter_machine_formats(doc: Document, fmt: str) -> None:
     text = _render([doc], fmt, kinds={"quota", "unit"})
     if fmt == "jsonl":
-        kinds = [json.loads(line)["kind"] for line in text.splitlines()]
+        kinds = [json.loads(line)["kind"] for line in text.splitlines()][1:]  # after the document's
     elif fmt == "json":
-        kinds = [record["kind"] for record in json.loads(text)]
+        kinds = [record["kind"] for record in json.loads(text)[0]["facts"]]
     else:
         kinds = [row["kind"] for row in csv.DictReader(io.StringIO(text[1:]))]
     assert kinds == [f.kind for f in doc.facts if f.kind in {"quota", "unit"}]
@@ -161,7 +168,7 @@ def test_table_what_column(doc: Document) -> None:
     assert "by 2025-12-31" in text
     assert "lead 区农业农村委" in text
     assert "≥ 8700 元 · by 2025-12-31" in text
-    assert "(2023)" in text
+    assert "(2023 from option)" in text
     assert "quota 2, deadline 1, unit 1, target 1" in text
     # one table per section, titled by section path, in document order
     titles = [line.strip() for line in text.splitlines() if line.strip() in ("一", "二/(一)")]

@@ -33,6 +33,12 @@ RulesOption = Annotated[list[str] | None, typer.Option(
     "--rules", help="A user rule pack (YAML file or folder); repeatable. Rules with an existing id replace it.")]
 DisableOption = Annotated[list[str] | None, typer.Option(
     "--disable", help="Turn off the rule with this id; repeatable.")]
+YearOption = Annotated[int | None, typer.Option(
+    "--year", help="The documents' own year, for dates written without one (7月底, 今年); wins over the text.",
+    min=1900, max=2100)]
+ReferenceDateOption = Annotated[str | None, typer.Option(
+    "--reference-date", help="The documents' own date YYYY-MM-DD (issue date): sets the year and "
+                             "dates counted from issue (印发之日起30日内).")]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -48,6 +54,18 @@ def _parse_kinds(kind: str | None) -> tuple[str, ...]:
     if unknown:
         raise _fail(f"--kind: unknown kind {', '.join(unknown)} (choose from {', '.join(FACT_KINDS)})")
     return kinds
+
+
+def _reference_date(value: str | None) -> str | None:
+    """An ISO date, or a usage error (exit 2)."""
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError as exc:
+        raise _fail(f"--reference-date: {value!r} is not a date of the form YYYY-MM-DD") from exc
 
 
 def _pack(rules: list[str] | None, disable: list[str] | None) -> RulePack:
@@ -67,6 +85,8 @@ def extract(
     kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only these kinds, e.g. quota,deadline.")] = None,
     rules: RulesOption = None,
     disable: DisableOption = None,
+    year: YearOption = None,
+    reference_date: ReferenceDateOption = None,
 ) -> None:
     """Extract facts from policy documents."""
     from .pipeline import analyse_paths
@@ -75,13 +95,14 @@ def extract(
     if fmt not in FORMATS:
         raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
     kinds = _parse_kinds(kind)
+    reference_date = _reference_date(reference_date)
     pack = _pack(rules, disable)
     failures = 0
 
     def documents() -> Iterator[Document]:
         """The analysed documents, one at a time; a file that cannot be read is reported and skipped."""
         nonlocal failures
-        for item in analyse_paths(paths, pack, kinds):
+        for item in analyse_paths(paths, pack, kinds, year, reference_date):
             if isinstance(item, InputError):
                 failures += 1
                 typer.echo(f"policyscan: {item}", err=True)
@@ -144,6 +165,8 @@ def check_cmd(
     disable: Annotated[list[str] | None, typer.Option(
         "--disable", help="Turn off a check (or an extraction rule) with this id; repeatable.")] = None,
     rules: RulesOption = None,
+    year: YearOption = None,
+    reference_date: ReferenceDateOption = None,
 ) -> None:
     """Review plans before filing: units, deadlines and numbers per task item, defects in the text."""
     from .check import effective_checks
@@ -166,7 +189,7 @@ def check_cmd(
 
     def reviews() -> Iterator[Review]:
         nonlocal failures, errors
-        for item in check_paths(paths, pack, checks):
+        for item in check_paths(paths, pack, checks, year, _reference_date(reference_date)):
             if isinstance(item, InputError):
                 failures += 1
                 typer.echo(f"policyscan: {item}", err=True)

@@ -19,7 +19,7 @@ from typing import Any
 import regex
 
 from . import segment
-from .extract.numbers import tidy
+from .numbers import tidy
 from .model import Document, Fact, Section
 from .normalise import shadow
 from .rules import RulePack

@@ -135,6 +135,26 @@ class Breaks:
 
 
 @dataclass
+class Metadata:
+    """What a document says about itself, and where each value was read (``sources``:
+    field → option, front_matter, signature, session, title). ``year`` resolves dates
+    written without a year (7月底, 今年); it is the issue year when that is known."""
+
+    title: str | None = None
+    doc_number: str | None = None  # 文号, e.g. 国发〔2018〕39号
+    issuer: str | None = None
+    issued: str | None = None  # ISO date of issue or signature
+    year: int | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def to_record(self, doc: str) -> dict[str, Any]:
+        """The JSONL record of kind ``document`` that precedes a document's facts."""
+        return {"doc": doc, "kind": "document", "title": self.title, "doc_number": self.doc_number,
+                "issuer": self.issuer, "issued": self.issued, "year": self.year,
+                "sources": dict(self.sources)}
+
+
+@dataclass
 class Document:
     """A decoded document and everything the pipeline learns about it."""
 
@@ -145,9 +165,18 @@ class Document:
     chrome: SpanSet = field(default_factory=SpanSet)  # web-page chrome spans
     sections: list[Section] = field(default_factory=list)  # top-level sections (a tree)
     breaks: Breaks | None = None  # clause and sentence boundaries, from the structure stage
-    issued: str | None = None  # the document's own date, ISO (issue / signature date)
-    year: int | None = None  # the year of ``issued``: resolves dates written without a year
+    meta: Metadata = field(default_factory=Metadata)
     facts: list[Fact] = field(default_factory=list)
+
+    @property
+    def issued(self) -> str | None:
+        """The document's own date (ISO), when it gives one."""
+        return self.meta.issued
+
+    @property
+    def year(self) -> int | None:
+        """The year that dates written without one are resolved from."""
+        return self.meta.year
 
     def all_sections(self) -> list[Section]:
         """Every section of the tree in document order."""

@@ -1,4 +1,5 @@
-"""NORMALISE stage: a shadow of the text that rules match on, one character for one.
+"""NORMALISE stage: noise removed, and a shadow of the text that rules match on, one
+character for one.
 
 Rules are written once, in Simplified script with ASCII digits and punctuation. Real
 documents arrive in Traditional script, with full-width digits and '?' where a scraper
@@ -9,8 +10,16 @@ original.
 from __future__ import annotations
 
 import functools
+import html
 import importlib.resources
 import unicodedata
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .model import Breaks, Document, Fact, Section, SpanSet
+
+if TYPE_CHECKING:
+    from .rules import RulePack
 
 # Characters that stand for lost or decorative spacing in scraped pages.
 _SPACE_LIKE = "?\u00a0\u2002\u2003\u2009\u200b\u3000\t\ufeff"
@@ -58,3 +67,90 @@ def shadow(text: str) -> str:
 def simplified(text: str) -> str:
     """Simplified form of a reported value such as a unit (畝 → 亩, 萬 → 万)."""
     return text.translate(_traditional_to_simplified())
+
+
+@dataclass
+class Compaction:
+    """A text with its noise removed (pinyin glosses, HTML tags, markdown markers), and for
+    each character of the compact text the offset it came from in the original.
+
+    The shadow keeps offsets by mapping one character to one; noise cannot be mapped that
+    way (萬(wàn)元 must read 万元), so the pipeline runs on the compact text and every offset
+    it finds is mapped back through ``origin``."""
+
+    text: str
+    origin: list[int]  # origin[i]: offset in the original of compact character i; one more at the end
+    noise: list[tuple[int, int]]  # the removed spans of the original
+
+    def offset(self, i: int) -> int:
+        return self.origin[i]
+
+    def restore(self, inner: Document, doc: Document) -> Document:
+        """``doc`` (the original) given everything found on ``inner`` (its compact text),
+        with every offset mapped back; a fact's text is the original, noise and all. The
+        shadow blanks the noise so later readers (compare, check) do not see it as words."""
+        folded = list(shadow(doc.text))
+        for start, end in self.noise:
+            folded[start:end] = " " * (end - start)
+        doc.shadow = "".join(folded)
+        doc.chrome = SpanSet(self.span(s, e) for s, e in inner.chrome)
+        doc.sections = [self._section(s) for s in inner.sections]
+        if inner.breaks is not None:
+            doc.breaks = Breaks(shadow=doc.shadow,
+                                clause_ends=[self.origin[i] for i in inner.breaks.clause_ends],
+                                sentence_ends=[self.origin[i] for i in inner.breaks.sentence_ends],
+                                heading_text=[self.origin[i] for i in inner.breaks.heading_text])
+        doc.meta = inner.meta
+        doc.facts = [self._fact(f, doc.text) for f in inner.facts]
+        return doc
+
+    def _section(self, section: Section) -> Section:
+        start, end = self.span(section.start, section.end)
+        return replace(section, start=start, end=end, text_start=self.origin[section.text_start],
+                       children=[self._section(c) for c in section.children])
+
+    def _fact(self, fact: Fact, text: str) -> Fact:
+        start, end = self.span(fact.start, fact.end)
+        return replace(fact, start=start, end=end, text=text[start:end])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of compact [start, end): from its first character to its last."""
+        if end <= start:
+            return self.origin[start], self.origin[start]
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def remove_noise(text: str, pack: RulePack) -> Compaction | None:
+    """The compact text without the pack's ``noise`` patterns (matched on the shadow), or
+    None when the text has none. A pattern's ``replace`` stands in for what it removes
+    (a line break for a closing </p>); ``replace: unescape`` decodes an HTML entity."""
+    patterns = pack.noise_patterns
+    if not patterns:
+        return None
+    folded = shadow(text)
+    found: list[tuple[int, int, int, str]] = []  # start, pattern order, end, replacement
+    for order, (pattern, replacement) in enumerate(patterns):
+        for m in pattern.finditer(folded):
+            if m.end() > m.start():
+                found.append((m.start(), order, m.end(),
+                              html.unescape(text[m.start():m.end()]) if replacement == "unescape" else replacement))
+    if not found:
+        return None
+    found.sort()  # where two patterns match at one place, the earlier in the pack wins
+    pieces: list[str] = []
+    origin: list[int] = []
+    noise: list[tuple[int, int]] = []
+    pos = 0
+    for start, _, end, replacement in found:
+        if start < pos:
+            continue  # overlapped by an earlier match
+        pieces.append(text[pos:start])
+        origin.extend(range(pos, start))
+        pieces.append(replacement)
+        origin.extend([start] * len(replacement))
+        noise.append((start, end))
+        pos = end
+    pieces.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    origin.append(len(text))
+    return Compaction("".join(pieces), origin, noise)

@@ -12,51 +12,67 @@ from .compare import Comparison, compare
 from .extract import extract_facts
 from .load import iter_documents
 from .model import FACT_KINDS, Document, InputError
-from .normalise import shadow
+from .normalise import remove_noise, shadow
 from .rules import Check, RulePack, load_pack
-from .structure import build_sections, document_date, find_breaks, find_chrome
+from .structure import build_sections, find_breaks, find_chrome, read_metadata
 
 
-def analyse(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS) -> Document:
-    """Run normalise, structure and extract on a loaded document (in place; returned)."""
+def analyse(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS,
+            year: int | None = None, reference_date: str | None = None) -> Document:
+    """Run normalise, structure and extract on a loaded document (in place; returned).
+    ``year`` / ``reference_date`` (ISO) give the document's own year or date when the user
+    knows it: they win over what the text says. Noise (pinyin glosses, HTML tags) is
+    removed first; what is found on the compact text is mapped back to the original."""
+    compaction = remove_noise(doc.text, pack)
+    if compaction is None:
+        return _analyse_clean(doc, pack, kinds, year, reference_date)
+    inner = Document(path=doc.path, text=compaction.text, encoding=doc.encoding)
+    return compaction.restore(_analyse_clean(inner, pack, kinds, year, reference_date), doc)
+
+
+def _analyse_clean(doc: Document, pack: RulePack, kinds: Collection[str],
+                   year: int | None, reference_date: str | None) -> Document:
     doc.shadow = shadow(doc.text)
     doc.chrome = find_chrome(doc, pack)
     doc.sections = build_sections(doc, pack)
     doc.breaks = find_breaks(doc)
-    doc.issued = document_date(doc, pack)
-    doc.year = int(doc.issued[:4]) if doc.issued else None
+    doc.meta = read_metadata(doc, pack, year, reference_date)
     doc.facts = extract_facts(doc, pack, kinds)
     return doc
 
 
 def analyse_text(text: str, name: str = "<text>", pack: RulePack | None = None,
-                 kinds: Collection[str] = FACT_KINDS) -> Document:
+                 kinds: Collection[str] = FACT_KINDS, year: int | None = None,
+                 reference_date: str | None = None) -> Document:
     """Analyse a string (already decoded)."""
-    return analyse(Document(path=name, text=text), pack or load_pack(), kinds)
+    return analyse(Document(path=name, text=text), pack or load_pack(), kinds, year, reference_date)
 
 
 def analyse_paths(paths: list[str], pack: RulePack | None = None,
-                  kinds: Collection[str] = FACT_KINDS) -> Iterator[Document | InputError]:
+                  kinds: Collection[str] = FACT_KINDS, year: int | None = None,
+                  reference_date: str | None = None) -> Iterator[Document | InputError]:
     """Analyse files and folders; a file that cannot be read comes back as its InputError."""
     pack = pack or load_pack()
     for item in iter_documents(paths):
-        yield item if isinstance(item, InputError) else analyse(item, pack, kinds)
+        yield item if isinstance(item, InputError) else analyse(item, pack, kinds, year, reference_date)
 
 
 def extract(source: str | Path, rules: tuple[str, ...] = (), disable: tuple[str, ...] = (),
-            kinds: Collection[str] = FACT_KINDS) -> list[Document]:
+            kinds: Collection[str] = FACT_KINDS, year: int | None = None,
+            reference_date: str | None = None) -> list[Document]:
     """Extract facts from a path (file or folder) or, when ``source`` is not an existing
-    path, from the string itself. Raises InputError for a path that cannot be read."""
+    path, from the string itself. Raises InputError for a path that cannot be read.
+    ``year`` / ``reference_date`` (ISO): the documents' own year or date, when known."""
     pack = load_pack(tuple(rules), tuple(disable))
     if isinstance(source, Path) or (len(str(source)) < 4096 and "\n" not in str(source)
                                     and Path(str(source)).exists()):
         docs = []
-        for item in analyse_paths([str(source)], pack, kinds):
+        for item in analyse_paths([str(source)], pack, kinds, year, reference_date):
             if isinstance(item, InputError):
                 raise item
             docs.append(item)
         return docs
-    return [analyse_text(str(source), pack=pack, kinds=kinds)]
+    return [analyse_text(str(source), pack=pack, kinds=kinds, year=year, reference_date=reference_date)]
 
 
 def compare_paths(base: str, others: list[str], pack: RulePack | None = None
@@ -72,9 +88,10 @@ def compare_paths(base: str, others: list[str], pack: RulePack | None = None
 
 
 def check_paths(paths: list[str], pack: RulePack | None = None,
-                checks: dict[str, Check] | None = None) -> Iterator[Review | InputError]:
+                checks: dict[str, Check] | None = None, year: int | None = None,
+                reference_date: str | None = None) -> Iterator[Review | InputError]:
     """Review each document before filing; a file that cannot be read comes back as its
     InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``)."""
     pack = pack or load_pack()
-    for item in analyse_paths(paths, pack):
+    for item in analyse_paths(paths, pack, FACT_KINDS, year, reference_date):
         yield item if isinstance(item, InputError) else review(pack, item, checks)

@@ -23,9 +23,9 @@ RULE_KEYS = {"id", "kind", "pattern", "fields", "action", "priority", "descripti
              "examples", "counter_examples"}
 ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker rules
 # Top-level sections of a pack and whether they hold a mapping or a list.
-MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms", "checks")
+MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms", "checks", "metadata")
 SEVERITIES = ("error", "warning", "off")
-LIST_SECTIONS = ("chrome_lines", "chrome_tail", "title_lines", "headings", "orgs", "org_stems",
+LIST_SECTIONS = ("noise", "chrome_lines", "chrome_tail", "title_lines", "headings", "orgs", "org_stems",
                  "org_patterns", "org_suffixes", "org_prefixes", "generic_units",
                  "unit_trailers", "lead_markers", "lead_first_conventions")
 # List sections whose entries are patterns: compiled once, when the pack is loaded.
@@ -114,6 +114,22 @@ class RulePack:
                 raise RulePackError(f"{where}: the pattern needs a (?P<marker>…) group")
             styles.append((entry["style"], pattern, entry.get("label", "{marker}")))
         return styles
+
+    @functools.cached_property
+    def noise_patterns(self) -> list[tuple[regex.Pattern[str], str]]:
+        """(compiled pattern, replacement) per ``noise`` entry: spans removed before analysis."""
+        out = []
+        for entry in self.lists["noise"]:
+            where = f"noise: {entry.get('name')}" if isinstance(entry, dict) else "noise"
+            if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str) \
+                    or not isinstance(entry.get("replace", ""), str):
+                raise RulePackError(f"{where}: each noise entry needs a pattern and a string replace")
+            try:
+                out.append((regex.compile(self.expand(entry["pattern"], where), regex.V1),
+                            entry.get("replace", "")))
+            except regex.error as exc:
+                raise RulePackError(f"{where}: bad pattern: {exc}") from exc
+        return out
 
     def expand(self, pattern: str, where: str) -> str:
         """Replace {block} references; the error names where the bad reference is."""
@@ -269,7 +285,7 @@ def _load_pack(extra: tuple[str, ...], disable: tuple[str, ...]) -> RulePack:
                     blocks=blocks, lists=lists, tables=tables, sources=[str(f) for f in files])
     for name in PATTERN_LISTS:  # a bad pattern is a configuration error now, not mid-run
         pack.compile_list(name)
-    _ = pack.heading_styles
+    _ = pack.heading_styles, pack.noise_patterns
     return pack
 
 

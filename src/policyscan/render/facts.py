@@ -21,6 +21,8 @@ from .common import describe, write_csv, write_json, write_jsonl
 FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv")
 
 _BASE_COLUMNS: tuple[str, ...] = ("doc", "kind", "section", "start", "end", "text", "rule")
+# The document's metadata, repeated on each of its rows so a CSV row stands on its own.
+_DOCUMENT_COLUMNS: tuple[str, ...] = ("title", "doc_number", "issuer", "issued", "year")
 # Union of the kind-specific fields, in a fixed order so CSV columns are stable across runs.
 _FIELD_COLUMNS: tuple[str, ...] = (
     "value", "low", "high", "unit", "cmp", "indicator",  # quota
@@ -47,13 +49,12 @@ def render_facts(
     if fmt == "table":
         _write_table(docs, out, kinds, console_width)
         return
-    records = _records(docs, kinds)
     if fmt == "jsonl":
-        write_jsonl(records, out)
+        write_jsonl(_records(docs, kinds), out)
     elif fmt == "json":
-        write_json(records, out)
+        write_json(_document_objects(docs, kinds), out)
     elif fmt == "csv":
-        write_csv(records, out, _BASE_COLUMNS + _FIELD_COLUMNS)
+        write_csv(_rows(docs, kinds), out, _BASE_COLUMNS + _FIELD_COLUMNS + _DOCUMENT_COLUMNS)
     else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
@@ -64,20 +65,41 @@ def _selected(doc: Document, kinds: Collection[str] | None) -> list[Fact]:
 
 
 def _records(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
-    """Records in document order, then fact order: the one source for every machine format."""
+    """JSONL: per document its ``document`` record, then its facts in order."""
     for doc in docs:
+        yield doc.meta.to_record(doc.path)
         for fact in _selected(doc, kinds):
             yield fact.to_record(doc.path)
 
 
+def _document_objects(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
+    """JSON: one object per document, its metadata with its facts inside."""
+    for doc in docs:
+        yield {**doc.meta.to_record(doc.path), "facts": [f.to_record(doc.path) for f in _selected(doc, kinds)]}
+
+
+def _rows(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
+    """CSV: one row per fact, with its document's metadata in the last columns."""
+    for doc in docs:
+        meta = doc.meta.to_record(doc.path)
+        for fact in _selected(doc, kinds):
+            yield {**{k: meta[k] for k in _DOCUMENT_COLUMNS}, **fact.to_record(doc.path)}
+
+
 def _heading(doc: Document, facts: list[Fact]) -> Text:
-    """Path, year and per-kind counts: enough to tell documents apart when scrolling."""
+    """Path, year and per-kind counts, then what the document says of itself: enough to
+    tell documents apart when scrolling, and to see where the year came from."""
     counts = Counter(f.kind for f in facts)
     known = {kind: i for i, kind in enumerate(FACT_KINDS)}
     order = sorted(counts, key=lambda kind: (known.get(kind, len(known)), kind))
     summary = ", ".join(f"{kind} {counts[kind]}" for kind in order) or "no facts"
+    meta = doc.meta
+    year = f"{meta.year} from {meta.sources.get('year', '?')}" if meta.year is not None else "year unknown"
     heading = Text(doc.path, style="bold")
-    heading.append(f"  ({doc.year if doc.year is not None else 'year unknown'})  {summary}")
+    heading.append(f"  ({year})  {summary}")
+    about = " · ".join(v for v in (meta.title, meta.doc_number, meta.issuer, meta.issued) if v)
+    if about:
+        heading.append("\n" + about, style="dim")
     return heading
 
 

@@ -1,4 +1,4 @@
-"""STRUCTURE stage: web-page chrome, heading tree and the document's own date.
+"""Layout: web-page chrome, the heading tree, and clause and sentence breaks.
 
 Headings of Chinese official documents (一、 / (一) / 1. / (1) / ①) are found at the start
 of a line or after a run of spaces, because scraped pages often lose the line breaks
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import regex
 
-from .model import Breaks, Document, Section, SpanSet
-from .rules import RulePack
+from ..model import Breaks, Document, Section, SpanSet
+from ..rules import RulePack
 
 # Where a heading may start: line start, after a space (scraped pages turn line breaks
 # into runs of spaces, or one), or after a sentence end (。 ; :) where a scraper ran the
@@ -24,8 +24,6 @@ _SEGMENT_START = regex.compile(r"(?:^|(?<=\n)|(?<=[ 。;:]))[ ]*", regex.M)
 CLAUSE_END = regex.compile(r"[,;。:!\n]|[ ]{2,}")
 _SENTENCE_END = regex.compile(r"[。!\n]|[ ]{2,}")
 _QUOTATION = regex.compile(r"“[^“”\n]{1,30}”")
-_PARENTHETICAL = regex.compile(r"\([^()]*\)")
-_DATE = regex.compile(r"((?:19|20)\d\d)\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})\s*日?")
 
 
 @dataclass
@@ -120,31 +118,3 @@ def find_breaks(doc: Document) -> Breaks:
         sentence_ends=[m.start() for m in _SENTENCE_END.finditer(doc.shadow)],
         heading_text=sorted(s.text_start for s in doc.all_sections()),
     )
-
-
-def document_date(doc: Document, pack: RulePack) -> str | None:
-    """The document's own date (ISO), from labelled metadata or a signature line.
-
-    Labelled dates (成文日期, 发布日期, 印发) win over a bare signature line; within a kind,
-    the first one found is taken."""
-    best: tuple[int, str] | None = None
-    date_labels = pack.tables["cues"].get("date_labels", [])
-    for m in _DATE.finditer(doc.shadow):
-        year, month, day = (int(g) for g in m.groups())
-        if not (1 <= month <= 12 and 1 <= day <= 31):
-            continue
-        line_start = doc.shadow.rfind("\n", 0, m.start()) + 1
-        line_end = doc.shadow.find("\n", m.end())
-        line = doc.shadow[line_start: line_end if line_end != -1 else len(doc.shadow)]
-        before = doc.shadow[max(line_start, m.start() - 12): m.start()]
-        after = doc.shadow[m.end(): m.end() + 4]
-        if any(label in before for label in date_labels) or after.startswith("印发"):
-            rank = 0
-        elif not _PARENTHETICAL.sub("", line.replace(m.group(0), "")).strip():
-            rank = 1  # a signature line holding nothing but the date
-        else:
-            continue
-        iso = f"{year:04d}-{month:02d}-{day:02d}"
-        if best is None or rank < best[0]:
-            best = (rank, iso)
-    return best[1] if best else None

@@ -1,10 +1,12 @@
 """Numbers as Chinese policy texts write them: 8700, 2.4, 三, 二十一, 一百二十, 五千, with 万/亿."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _POWERS = {"十": 10, "百": 100, "千": 1000}
-MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100}
+MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100, "十": 10}
 
 
 def parse_chinese(text: str) -> int | None:
@@ -35,7 +37,21 @@ def parse_number(text: str) -> float | None:
         return None if value is None else float(value)
 
 
+def scale(value: float, factor: int) -> int | float:
+    """value × factor without binary rounding (4.06 × 10¹² is 4060000000000, not …999.9995)."""
+    return tidy(float(Decimal(repr(value)) * factor))
+
+
 def tidy(value: float) -> int | float:
     """8700.0 → 8700 so JSON shows whole numbers as integers; 1.3 stays 1.3."""
     rounded = round(value, 6)
     return int(rounded) if rounded == int(rounded) else rounded
+
+
+def multiplier(text: str | None) -> int:
+    """万 → 10⁴, 亿 → 10⁸, and compounds as the product of their characters: 万亿 → 10¹²,
+    千亿 → 10¹¹, 百万 → 10⁶. An empty or unknown multiplier is 1."""
+    factor = 1
+    for char in text or "":
+        factor *= MULTIPLIERS.get(char, 1)
+    return factor
