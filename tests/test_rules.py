@@ -78,7 +78,7 @@ def test_every_emit_rule_has_an_example() -> None:
 GOOD_RULE = """\
   - id: {rid}
     kind: quota
-    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>斤))'
+    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>眼))'
 """
 
 BAD_PACKS = {
@@ -89,8 +89,8 @@ BAD_PACKS = {
                   "user.regex", "bad pattern"),
     "unknown_block": ("rules:\n  - id: user.block\n    kind: quota\n    pattern: '{nosuch}\\d+'\n",
                       "user.block", "unknown block {nosuch}"),
-    "missing_id": ("rules:\n  - kind: quota\n    pattern: '\\d+斤'\n", "rule #1", "missing 'id'"),
-    "unknown_key": ("rules:\n  - id: user.key\n    kind: quota\n    pattern: '\\d+斤'\n    colour: red\n",
+    "missing_id": ("rules:\n  - kind: quota\n    pattern: '\\d+眼'\n", "rule #1", "missing 'id'"),
+    "unknown_key": ("rules:\n  - id: user.key\n    kind: quota\n    pattern: '\\d+眼'\n    colour: red\n",
                     "user.key", "unknown key(s): colour"),
 }
 
@@ -124,7 +124,7 @@ def test_malformed_pack_cli_exits_2(case: str, tmp_path: Path) -> None:
 def test_malformed_pack_in_a_folder_names_the_file(tmp_path: Path) -> None:
     folder = tmp_path / "packs"
     folder.mkdir()
-    _write(folder / "a-good.yaml", "rules:\n" + GOOD_RULE.format(rid="user.jin"))
+    _write(folder / "a-good.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
     bad = _write(folder / "b-bad.yaml", BAD_PACKS["unknown_key"][0])
     with pytest.raises(RulePackError, match=re.escape(str(bad))):
         load_pack((str(folder),))
@@ -143,15 +143,15 @@ def _facts(text: str, pack, kind: str | None = None):  # noqa: ANN001, ANN202
 
 
 def test_user_pack_adds_a_rule(tmp_path: Path) -> None:
-    text = "全年收购蔬菜300斤。"
-    assert not [f for f in _facts(text, load_pack(), "quota") if f.fields.get("unit") == "斤"]
-    path = _write(tmp_path / "jin.yaml", "rules:\n" + GOOD_RULE.format(rid="user.jin"))
+    text = "新打机井12眼。"
+    assert not [f for f in _facts(text, load_pack(), "quota") if f.fields.get("unit") == "眼"]
+    path = _write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
     pack = load_pack((str(path),))
-    assert "user.jin" in [r.id for r in pack.rules]
+    assert "user.wells" in [r.id for r in pack.rules]
     assert str(path) in pack.sources
-    facts = [f for f in _facts(text, pack, "quota") if f.rule == "user.jin"]
+    facts = [f for f in _facts(text, pack, "quota") if f.rule == "user.wells"]
     assert len(facts) == 1
-    assert (facts[0].text, facts[0].fields["value"], facts[0].fields["unit"]) == ("300斤", 300, "斤")
+    assert (facts[0].text, facts[0].fields["value"], facts[0].fields["unit"]) == ("12眼", 12, "眼")
 
 
 def test_user_pack_overrides_a_rule_by_id(tmp_path: Path) -> None:
@@ -205,11 +205,11 @@ def test_disable_unknown_rule(tmp_path: Path) -> None:
 
 
 def test_user_pack_on_the_command_line(tmp_path: Path) -> None:
-    pack = _write(tmp_path / "jin.yaml", "rules:\n" + GOOD_RULE.format(rid="user.jin"))
-    doc = _write(tmp_path / "doc.txt", "全年收购蔬菜300斤。\n")
+    pack = _write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
+    doc = _write(tmp_path / "doc.txt", "新打机井12眼。\n")
     result = _invoke("extract", "--format", "jsonl", "--rules", str(pack), str(doc))
     assert result.exit_code == 0, result.output
-    assert '"rule": "user.jin"' in result.stdout
+    assert '"rule": "user.wells"' in result.stdout
 
 
 # ---------------------------------------------------------------- (d) policyscan rules
@@ -222,10 +222,10 @@ def test_rules_list_shows_ids() -> None:
 
 
 def test_rules_list_includes_user_rule_and_kind_filter(tmp_path: Path) -> None:
-    path = _write(tmp_path / "jin.yaml", "rules:\n" + GOOD_RULE.format(rid="user.jin"))
+    path = _write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
     result = _invoke("rules", "list", "--rules", str(path), "--kind", "quota")
     assert result.exit_code == 0, result.output
-    assert "user.jin" in result.stdout
+    assert "user.wells" in result.stdout
     assert "quota.range" in result.stdout
     assert "deadline.by_year" not in result.stdout
 
@@ -241,14 +241,14 @@ def test_rules_test_fails_on_a_wrong_example(tmp_path: Path) -> None:
 rules:
   - id: user.wrong
     kind: quota
-    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>斤))'
+    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>眼))'
     examples:
-      - {text: '全年收购蔬菜300斤', expect: {value: 400, unit: 斤}}
+      - {text: '新打机井12眼', expect: {value: 13, unit: 眼}}
 """)
     result = _invoke("rules", "test", "--rules", str(path))
     assert result.exit_code == 1, result.output
-    assert "FAIL user.wrong: 全年收购蔬菜300斤" in result.stdout
-    assert "expected {'value': 400" in result.stdout
+    assert "FAIL user.wrong: 新打机井12眼" in result.stdout
+    assert "expected {'value': 13" in result.stdout
     assert re.search(r"\d+ passed, [1-9]\d* failed", result.stdout)
     only = _invoke("rules", "test", "--rules", str(path), "--id", "user.wrong")
     assert only.exit_code == 1, only.output
@@ -260,8 +260,8 @@ def test_rules_test_counter_example_fails(tmp_path: Path) -> None:
 rules:
   - id: user.greedy
     kind: quota
-    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>斤))'
-    counter_examples: ['全年收购蔬菜300斤']
+    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>眼))'
+    counter_examples: ['新打机井12眼']
 """)
     result = _invoke("rules", "test", "--rules", str(path), "--id", "user.greedy")
     assert result.exit_code == 1, result.output

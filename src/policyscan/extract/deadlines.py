@@ -3,7 +3,7 @@ from context and placeholder years (XX年) left unresolved.
 
 Rule patterns name the parts of a date: ``year``, ``month``, ``day``, ``part`` (底, 末,
 上半年, 秋学期 …) and, for spans, ``year2``, ``month2``, ``part2``; ``period`` for named plan
-periods (十四五); ``this_year`` for 今年; ``days`` / ``months`` for bounds counted from the
+periods (十四五); ``this_year`` / ``next_year`` for 今年 / 明年; ``days`` / ``months`` for bounds counted from the
 document's own date. The relation comes from the rule's ``fields``.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import regex
 
 from ..model import Fact
 from .context import Context, Match, run_rules
-from .numbers import parse_number
+from ..numbers import parse_number
 
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
 
@@ -46,6 +46,13 @@ def _context_year(ctx: Context, offset: int) -> int | None:
     return int(earlier[-1].group(1)) if earlier else None
 
 
+def _own_year(ctx: Context, match: Match) -> int | None:
+    """今年 is the document's year, 明年 / 次年 the one after."""
+    if ctx.doc.year is None:
+        return None
+    return ctx.doc.year + (1 if match.group("next_year") else 0)
+
+
 def _bounds(ctx: Context, year: int | None, month: int | None, part: str | None,
             day: int | None = None) -> tuple[str, str] | None:
     """First and last day of the named period, or None when the year is unknown."""
@@ -74,6 +81,8 @@ def _resolve(ctx: Context, match: Match, suffix: str = "") -> tuple[str, str] | 
     day = int(day_text) if day_text and day_text.isdigit() else None
     if year_text is not None:
         year = _year(year_text)  # None for a placeholder such as XX
+    elif match.group("this_year") or match.group("next_year"):
+        year = _own_year(ctx, match)
     else:
         year = _context_year(ctx, match.start)
     return _bounds(ctx, year, month, part, day)
@@ -104,9 +113,10 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         begin, date = f"{years[0]}-01-01", f"{years[1]}-12-31"
         if relation == "from":
             date = begin
-    elif match.group("this_year"):
-        bounds = _bounds(ctx, ctx.doc.year, None, None)
-        date = bounds[1] if bounds else None
+    elif (match.group("this_year") or match.group("next_year")) and not match.group("part") \
+            and not match.group("month"):
+        bounds = _bounds(ctx, _own_year(ctx, match), None, None)
+        date = (bounds[0] if relation == "from" else bounds[1]) if bounds else None
     elif match.group("days") or match.group("months"):
         date = _relative(ctx, match)
     else:

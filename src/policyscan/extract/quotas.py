@@ -17,7 +17,7 @@ from .. import segment
 from ..model import Fact
 from ..normalise import simplified
 from .context import Context, Match, run_rules
-from .numbers import MULTIPLIERS, parse_number, tidy
+from ..numbers import multiplier, parse_number, scale
 
 _ARABIC = regex.compile(r"\d")
 _NUMBER_CHARS = regex.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
@@ -35,10 +35,21 @@ def _cue_table(ctx: Context, name: str) -> list[tuple[str, str]]:
 
 
 def _cue_before(ctx: Context, clause_start: int, number_start: int) -> tuple[str, int] | None:
-    """The comparator of the nearest cue before the number, and where the cue starts."""
+    """The comparator the cues before the number set, and where the cue starts: an override
+    anywhere earlier in the clause (上限可提高至80%), else a cue right before the number
+    (超200家), else the nearest cue within the window (不低于低保标准的1.3倍)."""
+    shadow = ctx.doc.shadow
+    clause = shadow[clause_start:number_start]
+    for word, cmp in _cue_table(ctx, "comparator_overrides"):
+        i = clause.rfind(word)
+        if i != -1:
+            return cmp, clause_start + i
+    for word, cmp in _cue_table(ctx, "comparators_adjacent"):
+        if clause.endswith(word):
+            return cmp, number_start - len(word)
     window = int(ctx.pack.tables["cues"].get("comparator_window", 10))
     lo = max(clause_start, number_start - window)
-    text = ctx.doc.shadow[lo:number_start]
+    text = shadow[lo:number_start]
     found = []
     for word, cmp in _cue_table(ctx, "comparators_before"):
         i = text.rfind(word)
@@ -114,7 +125,7 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
     """Turn one quota match into a fact, or None when the numbers do not parse."""
     fields: dict[str, Any] = match.rule.fields
     unit_text = simplified(match.group("unit") or fields.get("unit") or "")
-    factor = MULTIPLIERS.get(match.group("mult") or "", 1)
+    factor = multiplier(match.group("mult"))
     alias = ctx.pack.tables["cues"].get("unit_aliases", {}).get(unit_text)
     if alias:
         unit_text, factor = alias[0], factor * alias[1]
@@ -126,14 +137,13 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
     start = match.start
     if low is not None and high is not None:
         cmp = "range"
-        low, high = tidy(low * factor), tidy(high * factor)
+        low, high = scale(low, factor), scale(high, factor)
     elif value is not None:
-        value = tidy(value * factor)
+        value = scale(value, factor)
         cmp = fields.get("cmp") or _cmp_after(ctx, match.group("post") or match.group("approx"))
         before = _cue_before(ctx, clause_start, match.start)
-        if before is not None:
-            cmp = cmp or before[0]
-            start = before[1]
+        if before is not None and cmp in (None, before[0]):  # a cue after the number wins (届满后一年内)
+            cmp, start = before
         cmp = cmp or "="
     else:
         return None
