@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from policyscan.pipeline import analyse_text
 from policyscan.load import decode_bytes, expand_paths, iter_documents, read_document
 from policyscan.model import Document, InputError
 
@@ -53,7 +54,7 @@ def test_utf16_with_bom(tmp_path: Path, bom: bytes, codec: str) -> None:
     # UTF-16 is full of NUL bytes: it must not be mistaken for a binary file.
     path = write(tmp_path / "doc.txt", bom + (SIMPLIFIED + "\r\n").encode(codec))
     doc = read_document(path)
-    assert doc.text == SIMPLIFIED + "\r\n"
+    assert doc.text == SIMPLIFIED + "\n"
     assert doc.encoding == codec
 
 
@@ -91,10 +92,12 @@ def test_cp950_extension_characters() -> None:
     assert decode_bytes(text.encode("cp950"), "x") == (text, "cp950")
 
 
-def test_crlf_and_lone_cr_are_kept(tmp_path: Path) -> None:
+def test_crlf_and_lone_cr_read_as_line_breaks(tmp_path: Path) -> None:
+    """As Python's text mode reads them, so offsets agree with open(path).read()."""
     text = "一、总体要求\r\n（一）指导思想\r\n\r\n二、主要目标\r旧式换行\n"
     path = write(tmp_path / "doc.txt", text.encode("gbk"))
-    assert read_document(path).text == text
+    assert read_document(path).text == "一、总体要求\n（一）指导思想\n\n二、主要目标\n旧式换行\n"
+    assert [s.path for s in analyse_text(read_document(path).text).all_sections()] == ["一", "一/(一)", "二"]
 
 
 @pytest.mark.parametrize(

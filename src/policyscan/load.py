@@ -1,9 +1,9 @@
 """LOAD stage: turn input paths into decoded ``Document`` objects.
 
 Government sites serve UTF-8, GBK/GB18030 and Big5 (often without saying which), so
-decoding is guessed from the bytes. The decoded text is kept exactly as an editor
-shows it -- BOM removed, line endings untouched -- because every later offset points
-into it.
+decoding is guessed from the bytes. The decoded text is what an editor shows and what
+Python's text mode reads -- BOM removed, CRLF and lone CR read as one line break --
+because every later offset points into it, and a user checks offsets against it.
 """
 from __future__ import annotations
 
@@ -146,6 +146,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         if decoded is None:
             raise InputError(f"{name}: cannot decode as UTF-8, GB18030 or Big5")
     text, encoding = decoded
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines
     if not text.strip():
         raise InputError(f"{name}: empty file")
     if _has_binary_content(text):
