@@ -16,15 +16,12 @@ from ..model import Fact
 from ..rules import RulePack
 from .context import Context, Match, run_rules
 
-_SEPARATORS = regex.compile(r"[、,;/]+| +")
-
 
 @functools.lru_cache(maxsize=8)
 def _lexicon(pack: RulePack) -> tuple[frozenset[str], regex.Pattern[str], regex.Pattern[str] | None,
                                      tuple[str, ...]]:
     orgs = frozenset(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"])
-    suffix = regex.compile("(?:" + "|".join(sorted(map(regex.escape, pack.lists["org_suffixes"]),
-                                                   key=len, reverse=True)) + ")$")
+    suffix = regex.compile(pack.expand("{org_suffix}$", "blocks: org_suffix"))
     protected = pack.compile_list("org_patterns")
     prefixes = tuple(sorted(pack.lists["org_prefixes"], key=len, reverse=True))
     return orgs, suffix, protected, prefixes
@@ -73,7 +70,9 @@ def _is_name(pack: RulePack, name: str) -> bool:
     """A name is kept when it is known, ends like an organisation, or is a bare level word
     (县、乡负主体责任); prose caught by a loose list boundary is not."""
     orgs, suffix, protected, prefixes = _lexicon(pack)
-    return (name in orgs or name in prefixes or bool(suffix.search(name))
+    qualifiers = tuple(pack.tables["cues"].get("unit_qualifiers", []))
+    level = next((name[len(q):] for q in qualifiers if name.startswith(q)), name)  # 有关区 → 区
+    return (name in orgs or level in prefixes or bool(suffix.search(name))
             or bool(protected and protected.fullmatch(name)))
 
 
@@ -100,15 +99,34 @@ def _strip_tail(pack: RulePack, text: str, start: int, end: int) -> tuple[int, i
     return start, end
 
 
-def _share_ending(names: list[tuple[int, int]], text: str, prefixes: tuple[str, ...]) -> list[str]:
-    """市、区县党委政府 → 市党委政府, 区县党委政府: a bare level word takes the last name's ending."""
+def _share_ending(names: list[tuple[int, int]], text: str, prefixes: tuple[str, ...],
+                  qualifiers: tuple[str, ...]) -> list[str]:
+    """市、区县党委政府 → 市党委政府, 区县党委政府: bare level words right before a name take
+    its ending; 各区、市政府 → 各区政府, 各市政府: a qualifier (各, 有关) on the first of them
+    is shared too."""
     written = [text[s:e] for s, e in names]
-    last = written[-1] if written else ""
+    if len(written) < 2:
+        return written
+    last = written[-1]
     level = next((p for p in prefixes if last.startswith(p) and len(last) > len(p)), None)
     if level is None:
         return written
+
+    def split(name: str) -> tuple[str, str | None]:
+        """(qualifier, level word) of a name that is nothing but those, else (…, None)."""
+        qualifier = next((q for q in qualifiers if name.startswith(q)), "")
+        core = name[len(qualifier):]
+        return qualifier, core if core in prefixes else None
+
+    first = len(written) - 1
+    while first > 0 and split(written[first - 1])[1]:
+        first -= 1
+    if first == len(written) - 1:
+        return written
+    qualifier = split(written[first])[0]
     ending = last[len(level):]
-    return [w + ending if w in prefixes and w != last else w for w in written]
+    shared = [qualifier + str(split(w)[1]) + ending for w in written[first:-1]]
+    return written[:first] + shared + [last if last.startswith(qualifier) else qualifier + last]
 
 
 def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact]:
@@ -125,7 +143,9 @@ def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact
     names: list[tuple[int, int]] = []
     marked: set[int] = set()  # indexes of names that carried a lead marker
     pos = list_span[0]
-    for sep in list(_SEPARATORS.finditer(shadow, list_span[0], list_span[1])) + [None]:
+    separators = ctx.pack.compile_list("unit_separators")
+    found = list(separators.finditer(shadow, list_span[0], list_span[1])) if separators else []
+    for sep in found + [None]:
         piece_end = sep.start() if sep else list_span[1]
         piece_start, piece_end = _strip_tail(ctx.pack, shadow, pos, piece_end)
         lead_mark = marker.search(shadow, piece_start, piece_end) if marker else None
@@ -140,7 +160,8 @@ def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact
             if lead_mark and names:
                 marked.add(len(names) - 1)
         pos = sep.end() if sep else list_span[1]
-    written = _share_ending(names, ctx.doc.text, prefixes)
+    written = _share_ending(names, ctx.doc.text, prefixes,
+                            tuple(ctx.pack.tables["cues"].get("unit_qualifiers", [])))
     facts = []
     for i, ((start, end), name) in enumerate(zip(names, written)):
         if i in marked or (lead_first and i == 0):
