@@ -50,15 +50,22 @@ def _output_quotas(ctx: Context, start: int, end: int) -> list[Fact]:
     return out
 
 
-def _disqualified(ctx: Context, start: int, end: int) -> bool:
-    """A skip rule of kind target matches inside the clause (money put in, frequency …), or
+def _disqualified(ctx: Context, start: int, end: int, sentence_scope: bool = True) -> bool:
+    """A skip rule of kind target matches inside the span (money put in, frequency …), or
     inside the sentence for rules with ``scope: sentence`` (截止… makes the whole sentence
-    a statistic)."""
+    a statistic) unless ``sentence_scope`` is off: a cued goal (确保…) stands on its own."""
     clause = ctx.doc.shadow[start:end]
     s_start, s_end = ctx.sentence(start)
     sentence = ctx.doc.shadow[s_start:s_end]
-    return any(r.compiled.search(sentence if r.fields.get("scope") == "sentence" else clause)
-               for r in ctx.pack.by_kind("target") if r.action == "skip")
+    for rule in ctx.pack.by_kind("target"):
+        if rule.action != "skip":
+            continue
+        if rule.fields.get("scope") == "sentence":
+            if sentence_scope and rule.compiled.search(sentence):
+                return True
+        elif rule.compiled.search(clause):
+            return True
+    return False
 
 
 def _sentence_deadline(ctx: Context, cue: int) -> Fact | None:
@@ -90,10 +97,61 @@ def _opens_clause(ctx: Context, deadline: Fact) -> int | None:
     return None
 
 
+def _skip_space(ctx: Context, start: int, end: int) -> int:
+    """The first offset of [start, end) that is not a space or clause punctuation."""
+    while start < end and ctx.doc.shadow[start] in " ,;:、":
+        start += 1
+    return start
+
+
 def _target(ctx: Context, rule: Rule, start: int, end: int, deadline: Fact | None) -> Fact:
     return ctx.fact("target", rule, start, end,
                     deadline=deadline.fields.get("date") if deadline else None,
                     quota=_quota_summary(ctx.facts_of("quota", start, end)))
+
+
+def _is_task(ctx: Context, start: int, end: int) -> bool:
+    """A clause that opens with a task word (加强…, 推进…) and states no quantity: work to
+    do, not a result to reach."""
+    words = ctx.pack.tables["cues"].get("task_openings", [])
+    return ctx.doc.shadow.startswith(tuple(words), start) and not _output_quotas(ctx, start, end)
+
+
+def _no_goal_sections(ctx: Context) -> list[tuple[int, int]]:
+    """Spans of sections whose heading says they set no goals: a look back (2023年工作回顾,
+    现状与形势) reports what was reached; conditions and rewards (申报条件与奖励标准) state
+    thresholds and money."""
+    pattern = ctx.pack.compile_list("no_goal_headings")
+    if pattern is None:
+        return []
+    return [(s.start, s.end) for s in ctx.doc.all_sections()
+            if pattern.search(ctx.doc.shadow, s.text_start, s.text_start + len(s.title))]
+
+
+def _heading_clauses(ctx: Context) -> set[int]:
+    """Where section headings' text begins: a heading names a part (2024年政府工作任务), it
+    is a goal only when it states an amount."""
+    return {s.text_start for s in ctx.doc.all_sections()}
+
+
+def _goal_lists(ctx: Context, taken: SpanSet) -> list[Fact]:
+    """目标是:A;B;C。 — each clause after the lead-in, to the sentence's end, is a goal."""
+    out: list[Fact] = []
+    for rule in _rules(ctx, "list"):
+        for m in rule.compiled.finditer(ctx.doc.shadow):
+            if ctx.is_ignored(m.start(), m.end()) or taken.overlaps(m.start(), m.end()):
+                continue
+            lead_start, _ = ctx.clause(m.start())
+            _, s_end = ctx.sentence(m.end())
+            clauses = ctx.clauses_in(m.end(), s_end)
+            deadline = _sentence_deadline(ctx, m.start())
+            for i, (c_start, c_end) in enumerate(clauses):
+                start = lead_start if i == 0 else c_start
+                if taken.overlaps(start, c_end) or _disqualified(ctx, c_start, c_end):
+                    continue
+                out.append(_target(ctx, rule, start, c_end, deadline))
+                taken.add(start, c_end)
+    return out
 
 
 def _dated_runs(ctx: Context, taken: SpanSet) -> list[Fact]:
@@ -102,6 +160,7 @@ def _dated_runs(ctx: Context, taken: SpanSet) -> list[Fact]:
         return []
     rule = rules[0]
     out: list[Fact] = []
+    headings = _heading_clauses(ctx)
     openers = {}
     for d in ctx.facts_of("deadline", 0, len(ctx.doc.shadow)):
         if not _dates_goals(ctx, d):
@@ -130,7 +189,10 @@ def _dated_runs(ctx: Context, taken: SpanSet) -> list[Fact]:
                 break
             if i and not _passes(ctx, rule, c_start):
                 continue
-            if taken.overlaps(c_start, c_end):
+            goal_start = d.end if i == 0 and first == 0 else c_start  # after the opening deadline
+            if taken.overlaps(c_start, c_end) or _disqualified(ctx, c_start, c_end) \
+                    or _is_task(ctx, _skip_space(ctx, goal_start, c_end), c_end) \
+                    or (c_start in headings and not _output_quotas(ctx, c_start, c_end)):
                 continue
             out.append(_target(ctx, rule, c_start, c_end, d))
             taken.add(c_start, c_end)
@@ -147,7 +209,8 @@ def _cue_targets(ctx: Context, taken: SpanSet) -> list[Fact]:
             if c_end - m.end() < 2 or taken.overlaps(m.start(), c_end):
                 continue  # a cue with nothing after it (目标是:) introduces, it is no goal
             deadline = _sentence_deadline(ctx, m.start())
-            if not (ctx.facts_of("quota", m.start(), c_end) or deadline):
+            if not (ctx.facts_of("quota", m.start(), c_end) or deadline) \
+                    or _disqualified(ctx, m.start(), c_end, sentence_scope=False):
                 continue
             out.append(_target(ctx, rule, m.start(), c_end, deadline))
             taken.add(m.start(), c_end)
@@ -189,8 +252,8 @@ def _paragraph_deadlines(ctx: Context, facts: list[Fact]) -> None:
 
 def extract(ctx: Context) -> list[Fact]:
     """Targets in document order; a clause is claimed by the first way that takes it."""
-    taken = SpanSet()
-    facts = _dated_runs(ctx, taken) + _cue_targets(ctx, taken) + _outputs(ctx, taken)
+    taken = SpanSet(_no_goal_sections(ctx))
+    facts = _goal_lists(ctx, taken) + _dated_runs(ctx, taken) + _cue_targets(ctx, taken) + _outputs(ctx, taken)
     facts.sort(key=lambda f: f.start)
     _paragraph_deadlines(ctx, facts)
     return facts

@@ -14,6 +14,7 @@ import regex
 
 from ..model import Breaks, Document, Section, SpanSet
 from ..rules import RulePack
+from .metadata import front_matter_lines
 
 # Where a heading may start: line start, after a space (scraped pages turn line breaks
 # into runs of spaces, or one), or after a sentence end (。 ; :) where a scraper ran the
@@ -39,7 +40,7 @@ def find_chrome(doc: Document, pack: RulePack) -> SpanSet:
     from a tail marker (download notices, 'related reading') to the end."""
     lines = pack.compile_list("chrome_lines")
     tail = pack.compile_list("chrome_tail")
-    spans = SpanSet()
+    spans = SpanSet(front_matter_lines(doc.shadow, pack))
     offset = 0
     for line in doc.shadow.splitlines(keepends=True):
         body = line.strip()

@@ -103,6 +103,15 @@ def _front_matter(doc: Document, table: dict[str, Any]) -> dict[str, str]:
     return {name: value for name, (_, value) in found.items()}
 
 
+def front_matter_lines(shadow: str, pack: RulePack) -> list[tuple[int, int]]:
+    """Lines of labelled front matter near the top (发布日期:…, [ 发文字号 ] | …): page
+    furniture, whatever dates and numbers they hold."""
+    labelled = _compiled(pack)["labelled"]
+    if labelled is None:
+        return []
+    return [(start, end) for start, end in _lines(shadow[:3000]) if labelled.match(shadow, start, end)]
+
+
 def _lines(shadow: str) -> list[tuple[int, int]]:
     """(start, end) of each non-empty line."""
     out, offset = [], 0
