@@ -84,6 +84,15 @@ class Context:
         """《…》 titles of cited documents: their years and numbers belong to the title."""
         return [m.span() for m in _CITATION.finditer(self.doc.shadow)]
 
+    def sections_headed(self, list_name: str) -> SpanSet:
+        """Spans of the sections whose heading matches the pack's pattern list ``list_name``
+        (retrospective_headings: 工作回顾, 现状与形势 …)."""
+        pattern = self.pack.compile_list(list_name)
+        if pattern is None:
+            return SpanSet()
+        return SpanSet((s.start, s.end) for s in self.doc.all_sections()
+                       if pattern.search(self.doc.shadow, s.text_start, s.text_start + len(s.title)))
+
     def is_ignored(self, start: int, end: int) -> bool:
         return self.ignored.overlaps(start, end)
 

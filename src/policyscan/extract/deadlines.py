@@ -136,4 +136,9 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
 
 
 def extract(ctx: Context) -> list[Fact]:
-    return [f for f in (interpret(ctx, m) for m in run_rules(ctx, "deadline")) if f is not None]
+    """Deadlines in document order; a section that looks back (2023年工作回顾) dates nothing
+    to come, so a year it names without a bound word (in) is narration."""
+    looking_back = ctx.sections_headed("retrospective_headings")
+    facts = (interpret(ctx, m) for m in run_rules(ctx, "deadline"))
+    return [f for f in facts if f is not None
+            and not (f.fields["relation"] == "in" and looking_back.overlaps(f.start, f.end))]

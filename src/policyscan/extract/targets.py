@@ -117,17 +117,6 @@ def _is_task(ctx: Context, start: int, end: int) -> bool:
     return ctx.doc.shadow.startswith(tuple(words), start) and not _output_quotas(ctx, start, end)
 
 
-def _no_goal_sections(ctx: Context) -> list[tuple[int, int]]:
-    """Spans of sections whose heading says they set no goals: a look back (2023年工作回顾,
-    现状与形势) reports what was reached; conditions and rewards (申报条件与奖励标准) state
-    thresholds and money."""
-    pattern = ctx.pack.compile_list("no_goal_headings")
-    if pattern is None:
-        return []
-    return [(s.start, s.end) for s in ctx.doc.all_sections()
-            if pattern.search(ctx.doc.shadow, s.text_start, s.text_start + len(s.title))]
-
-
 def _heading_clauses(ctx: Context) -> set[int]:
     """Where section headings' text begins: a heading names a part (2024年政府工作任务), it
     is a goal only when it states an amount."""
@@ -252,7 +241,7 @@ def _paragraph_deadlines(ctx: Context, facts: list[Fact]) -> None:
 
 def extract(ctx: Context) -> list[Fact]:
     """Targets in document order; a clause is claimed by the first way that takes it."""
-    taken = SpanSet(_no_goal_sections(ctx))
+    taken = SpanSet([*ctx.sections_headed("retrospective_headings"), *ctx.sections_headed("no_goal_headings")])
     facts = _goal_lists(ctx, taken) + _dated_runs(ctx, taken) + _cue_targets(ctx, taken) + _outputs(ctx, taken)
     facts.sort(key=lambda f: f.start)
     _paragraph_deadlines(ctx, facts)
