@@ -21,10 +21,6 @@ from ..numbers import multiplier, parse_number, scale
 
 _ARABIC = regex.compile(r"\d")
 _NUMBER_CHARS = regex.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
-# Connectors that end an indicator phrase on its left (the subject before them is another thing).
-_INDICATOR_CUT = regex.compile(r".*(?:和|与|以及|的|、|使|让|把|按照|对于)")
-# Where a counted noun after the quantity ends.
-_NOUN_STOP = regex.compile(r"[的和与及、\d(]")
 
 
 def _cue_table(ctx: Context, name: str) -> list[tuple[str, str]]:
@@ -81,14 +77,9 @@ def _indicator(ctx: Context, clause_start: int, left: int, right: int, unit: str
     count, the noun after it (5个乡村振兴重点帮扶镇)."""
     shadow = ctx.doc.shadow
     cues = ctx.pack.tables["cues"]
-    start = clause_start
-    cut = _INDICATOR_CUT.match(shadow, clause_start, left)
-    if cut:
-        start = cut.end()
-    before = shadow[start:left]
-    verb_end = max((before.rfind(v) + len(v) for v in cues.get("indicator_verbs", []) if v in before),
-                   default=0)
-    start += verb_end
+    before = shadow[clause_start:left]
+    cuts = cues.get("indicator_connectors", []) + cues.get("indicator_verbs", [])
+    start = clause_start + max((before.rfind(w) + len(w) for w in cuts if w in before), default=0)
     end = left
     while start < end and shadow[start] in " (?":
         start += 1
@@ -106,8 +97,8 @@ def _indicator(ctx: Context, clause_start: int, left: int, right: int, unit: str
     if unit not in cues.get("counting_units", []):
         return None
     _, clause_end = ctx.clause(right)
-    stop = _NOUN_STOP.search(shadow, right, clause_end)
-    end = stop.start() if stop else clause_end
+    stops = cues.get("counted_noun_stops", [])
+    end = next((i for i in range(right, clause_end) if shadow[i].isdigit() or shadow[i] in stops), clause_end)
     return ctx.doc.text[right:end] if 2 <= end - right <= 12 else None
 
 

@@ -40,11 +40,12 @@ def _output_quotas(ctx: Context, start: int, end: int) -> list[Fact]:
     """Quotas in the span that state an amount to produce (not a frequency or a duration,
     not an attribute such as 30户以上的自然村)."""
     not_output_units = set(ctx.pack.tables["cues"].get("not_output_units", []))
+    attributes = tuple(ctx.pack.tables["cues"].get("attribute_markers", []))
     out = []
     for q in ctx.facts_of("quota", start, end):
         if q.fields.get("unit") in not_output_units:
             continue
-        if ctx.doc.shadow[q.end:q.end + 1] == "的" and q.fields.get("cmp") in (">=", "<=", ">", "<"):
+        if ctx.doc.shadow.startswith(attributes, q.end) and q.fields.get("cmp") in (">=", "<=", ">", "<"):
             continue
         out.append(q)
     return out

@@ -94,8 +94,9 @@ def _strip_tail(pack: RulePack, text: str, start: int, end: int) -> tuple[int, i
         if not m or m.end() != end:
             break
         end = m.start()
-    while start < end and text[start] in " 及和与由以":
-        start += 1
+    leading = tuple(pack.tables["cues"].get("unit_leading_words", []))
+    while start < end and (text[start] == " " or text.startswith(leading, start)):
+        start += next((len(w) for w in leading if text.startswith(w, start)), 1)
     return start, end
 
 

@@ -53,6 +53,7 @@ def _compiled(pack: RulePack) -> dict[str, Any]:
         "doc_number": compile_entry(table.get("doc_number", r"(?!)"), "metadata: doc_number"),
         "title_issuer": compile_entry(table.get("title_issuer", r"(?!)"), "metadata: title_issuer"),
         "issuer_name": compile_entry(table.get("issuer_name", r"(?!)"), "metadata: issuer_name"),
+        "signature_suffixes": tuple(table.get("signature_suffixes", [])),
         "sessions": [(compile_entry(s["pattern"], "metadata: sessions"), s) for s in table.get("sessions", [])],
     }
 
@@ -130,7 +131,7 @@ def _signature(doc: Document, table: dict[str, Any]) -> tuple[str, str | None] |
         line = doc.shadow[start:end]
         for m in _DATE.finditer(line):
             rest = _PARENTHETICAL.sub("", line[m.end():]).strip()
-            if rest and not rest.startswith(("印发", "发布")):
+            if rest and not rest.startswith(table["signature_suffixes"]):
                 continue
             iso = _iso(m)
             if iso is None:
