@@ -16,6 +16,9 @@ from ..model import Fact
 from ..rules import RulePack
 from .context import Context, Match, run_rules
 
+# How far after a list its convention may be declared (…负责。列第一位者为牵头单位，下同).
+_CONVENTION_REACH = 40
+
 
 @functools.lru_cache(maxsize=8)
 def _lexicon(pack: RulePack) -> tuple[frozenset[str], regex.Pattern[str], regex.Pattern[str] | None,
@@ -130,11 +133,14 @@ def _share_ending(names: list[tuple[int, int]], text: str, prefixes: tuple[str, 
     return written[:first] + shared + [last if last.startswith(qualifier) else qualifier + last]
 
 
-def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact]:
-    """One fact per name in the match's list. ``lead_first``: the document declares that the
-    first unit of each list leads (列第一位者为牵头单位); a name marked 市发展改革委(牵头) leads."""
+def interpret(ctx: Context, match: Match, convention_from: int | None = None) -> list[Fact]:
+    """One fact per name in the match's list. ``convention_from``: where the document
+    declares that the first unit of each list leads (列第一位者为牵头单位, 排在第一位的为牵头
+    单位); it covers the list it is written in and every list after it. A name marked
+    市发展改革委(牵头) leads."""
     role = match.rule.fields.get("role", "responsible")
-    lead_first = bool(match.rule.fields.get("follows_convention")) and lead_first
+    lead_first = (bool(match.rule.fields.get("follows_convention")) and convention_from is not None
+                  and match.end + _CONVENTION_REACH >= convention_from)
     list_span = match.span("list")
     if list_span is None:
         return []
@@ -175,5 +181,6 @@ def interpret(ctx: Context, match: Match, lead_first: bool = False) -> list[Fact
 
 def extract(ctx: Context) -> list[Fact]:
     convention = ctx.pack.compile_list("lead_first_conventions")
-    lead_first = bool(convention and convention.search(ctx.doc.shadow))
-    return [f for m in run_rules(ctx, "unit") for f in interpret(ctx, m, lead_first)]
+    declared = convention.search(ctx.doc.shadow) if convention else None
+    return [f for m in run_rules(ctx, "unit")
+            for f in interpret(ctx, m, declared.start() if declared else None)]
