@@ -82,11 +82,14 @@ def _is_name(pack: RulePack, name: str) -> bool:
 def _from_first_known(pack: RulePack, piece: str) -> int:
     """Where a long piece's names begin: prose before a lost bracket ends at the first
     known organisation (…尽快覆中型安置点有关乡镇 → 有关乡镇)."""
-    orgs, _, _, _ = _lexicon(pack)
+    orgs, _, _, prefixes = _lexicon(pack)
     if len(piece) <= 12:
         return 0
     first = next((start for word, start, _ in _tokens(pack, piece) if word in orgs), 0)
-    return first if first > 4 else 0  # a level prefix (区乡村振兴局) is part of the name
+    if first <= 4:
+        return 0  # a level prefix (区乡村振兴局) is part of the name
+    level = next((p for p in prefixes if piece.endswith(p, 0, first)), "")  # …体系(省大数据局
+    return first - len(level)
 
 
 def _strip_tail(pack: RulePack, text: str, start: int, end: int) -> tuple[int, int]:
