@@ -2,7 +2,7 @@
 indicator it measures.
 
 Rule patterns find the quantity itself, with named groups ``num`` (or ``low`` and
-``high``), ``approx`` (多/余 inside the number: 1000多万), ``mult``, ``unit``, an optional
+``high``; neither for a bare magnitude such as 亿元以上, which counts one), ``approx`` (多/余 inside the number: 1000多万), ``mult``, ``unit``, an optional
 ``post`` cue (以上, 左右 …) and ``qty`` (the span checked against jieba word boundaries). The comparator cue
 before the number (不低于, 达到 …) is looked up here in the pack's cue table, within the
 clause, because an indicator often stands between cue and number (不低于低保标准的1.3倍).
@@ -121,6 +121,8 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
     if alias:
         unit_text, factor = alias[0], factor * alias[1]
     low, high, value = _value(match, "low"), _value(match, "high"), _value(match, "num")
+    if value is None and low is None and match.group("mult"):
+        value = 1.0  # a bare magnitude: 亿元以上
     q_span = match.span("qty") or (match.start, match.end)
     if _in_word(ctx, *q_span):
         return None
