@@ -129,16 +129,16 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
             date = first[0] if first else None
         else:
             date = first[1] if first else None
-    if relation == "in" and date and ctx.doc.year and int(date[:4]) < ctx.doc.year:
-        return None  # 2023年,全市… in a 2025 document narrates the past; it bounds nothing
+    if date and ctx.doc.year and int(date[:4]) < ctx.doc.year and relation in ("in", "during"):
+        return None  # 2023年,全市… or “十三五”时期 in a 2025 document narrates the past; it bounds
+        # nothing (a past 'by' stays: in a plan under review it is a stale bound, which check reports)
     return ctx.fact("deadline", match.rule, match.start, match.end,
                     relation=relation, date=date, begin=begin if relation == "during" else None)
 
 
 def extract(ctx: Context) -> list[Fact]:
-    """Deadlines in document order; a section that looks back (2023年工作回顾) dates nothing
-    to come, so a year it names without a bound word (in) is narration."""
+    """Deadlines in document order; a section that looks back (2023年工作回顾, “十三五”时期
+    工作回顾) dates nothing to come: its years and periods are narration."""
     looking_back = ctx.sections_headed("retrospective_headings")
     facts = (interpret(ctx, m) for m in run_rules(ctx, "deadline"))
-    return [f for f in facts if f is not None
-            and not (f.fields["relation"] == "in" and looking_back.overlaps(f.start, f.end))]
+    return [f for f in facts if f is not None and not looking_back.overlaps(f.start, f.end)]
