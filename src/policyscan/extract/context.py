@@ -2,6 +2,7 @@
 sentence boundaries, the section at an offset, and the rule matches that survived."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import regex
@@ -13,6 +14,7 @@ from ..structure import CLAUSE_END
 # Rule fields that steer the engine rather than describe the fact.
 CONTROL_FIELDS = ("mode", "scope", "follows_convention", "dates_goals")
 _CITATION = regex.compile(r"《[^《》\n]{1,80}》")
+_LOOSE_HEADING_MAX = 30  # characters: longer unpunctuated lines are run-on text, not headings
 
 
 @dataclass
@@ -85,13 +87,34 @@ class Context:
         return [m.span() for m in _CITATION.finditer(self.doc.shadow)]
 
     def sections_headed(self, list_name: str) -> SpanSet:
-        """Spans of the sections whose heading matches the pack's pattern list ``list_name``
-        (retrospective_headings: 工作回顾, 现状与形势 …)."""
+        """Spans of the parts whose heading matches the pack's pattern list ``list_name``
+        (retrospective_headings: 工作回顾, 现状与形势 …): numbered sections, and the text
+        under an unnumbered heading line (a reprint's “十四五”时期经济社会发展回顾) up to the
+        next such line."""
         pattern = self.pack.compile_list(list_name)
         if pattern is None:
             return SpanSet()
-        return SpanSet((s.start, s.end) for s in self.doc.all_sections()
-                       if pattern.search(self.doc.shadow, s.text_start, s.text_start + len(s.title)))
+        spans = SpanSet((s.start, s.end) for s in self.doc.all_sections()
+                        if pattern.search(self.doc.shadow, s.text_start, s.text_start + len(s.title)))
+        loose = self._loose_headings
+        for (start, end), following in zip(loose, loose[1:] + [(len(self.doc.shadow), 0)]):
+            if pattern.search(self.doc.shadow, start, end):
+                spans.add(start, following[0])
+        return spans
+
+    @functools.cached_property
+    def _loose_headings(self) -> list[tuple[int, int]]:
+        """Lines that stand as headings without a number: short, no clause punctuation, not
+        in the title block or chrome, with text after them."""
+        out, offset = [], 0
+        for line in self.doc.shadow.splitlines(keepends=True):
+            body = line.strip()
+            start = offset + line.index(body) if body else offset
+            if (4 <= len(body) <= _LOOSE_HEADING_MAX and not CLAUSE_END.search(body)
+                    and not self.is_ignored(start, start + len(body)) and not body[0].isdigit()):
+                out.append((start, start + len(body)))
+            offset += len(line)
+        return out
 
     def is_ignored(self, start: int, end: int) -> bool:
         return self.ignored.overlaps(start, end)
