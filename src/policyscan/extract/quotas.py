@@ -2,7 +2,7 @@
 indicator it measures.
 
 Rule patterns find the quantity itself, with named groups ``num`` (or ``low`` and
-``high``; neither for a bare magnitude such as 亿元以上, which counts one), ``approx`` (多/余 inside the number: 1000多万), ``mult``, ``unit``, an optional
+``high``, with ``low_mult`` / ``low_unit`` where the low end has its own; neither for a bare magnitude such as 亿元以上, which counts one), ``approx`` (多/余 inside the number: 1000多万), ``mult``, ``unit``, an optional
 ``post`` cue (以上, 左右 …) and ``qty`` (the span checked against jieba word boundaries). The comparator cue
 before the number (不低于, 达到 …) is looked up here in the pack's cue table, within the
 clause, because an indicator often stands between cue and number (不低于低保标准的1.3倍).
@@ -130,7 +130,10 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
     start = match.start
     if low is not None and high is not None:
         cmp = "range"
-        low, high = scale(low, factor), scale(high, factor)
+        # a low end written with its own unit (五千元以上五万元以下) has its own multiplier;
+        # otherwise the high end's applies to both (3-5万元)
+        low_factor = multiplier(match.group("low_mult")) if match.group("low_unit") else factor
+        low, high = scale(low, low_factor), scale(high, factor)
     elif value is not None:
         value = scale(value, factor)
         cmp = fields.get("cmp") or _cmp_after(ctx, match.group("post") or match.group("approx"))
