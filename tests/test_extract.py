@@ -464,3 +464,14 @@ def test_subsidies_permissions_and_past_results_are_not_targets() -> None:
     goals = [f.text for f in report.facts if f.kind == "target"]
     assert "城镇新增就业1200万人以上" in goals
     assert not any("1244万人" in g for g in goals)  # last year's result, in the 2023 review
+
+
+def test_lines_wrapped_by_a_pdf_are_joined_and_short_lines_are_not() -> None:
+    doc = dev_doc("national_quanguo_smart_manufacturing_fyp_2021")
+    wrapped = dev_sentence("national_quanguo_smart_manufacturing_fyp_2021", "建成 120 个以\n5\n上具有行业和区域影响力")
+    start = doc.text.index(wrapped)
+    (quota,) = [f for f in doc.facts if f.kind == "quota" and start <= f.start < start + len(wrapped)]
+    assert (quota.text, quota.fields["value"], quota.fields["cmp"]) == ("120 个以\n5\n上", 120, ">=")
+    seed = policyscan.extract(NAMES["004"])[0]  # short lines of a download page are no wrap
+    assert seed.text == sample_text("004")
+    assert any(f.text == "到XX年末" for f in seed.facts)

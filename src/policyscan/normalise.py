@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import importlib.resources
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -120,9 +121,56 @@ class Compaction:
         return self.origin[start], self.origin[end - 1] + 1
 
 
+_LINE_END_MARKS = "。！？；：!?;:”」』）)"
+_PAGE_NUMBER = re.compile(r"[-—–]?\s*\d{1,3}\s*[-—–]?")
+_MIN_WRAPPED_LINES = 20  # lines of the common width: fewer is no evidence of a wrap
+_MIN_WRAP_WIDTH = 40  # display columns (20 Chinese characters): pages wrap wider than titles
+
+
+def _display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def wrapped_line_breaks(text: str, pack: RulePack) -> list[tuple[int, int]]:
+    """Line breaks a PDF or a fixed-width page put inside sentences (…建成 120 个以⏎5⏎上具有…).
+
+    A text whose lines mostly share one display width was wrapped at that width: a line of
+    (nearly) that width that ends without closing punctuation continues on the next line,
+    across blank lines and page numbers, unless the next line opens a heading. Returns the
+    spans to remove (from the line's end to the next line's text)."""
+    lines, offset = [], 0
+    for raw in text.split("\n"):
+        lines.append((offset, raw.rstrip()))
+        offset += len(raw) + 1
+    widths = [_display_width(line) for _, line in lines]
+    long_widths = [w for w in widths if w >= 20]
+    if len(long_widths) < _MIN_WRAPPED_LINES:
+        return []
+    common = max(set(long_widths), key=long_widths.count)
+    near = sum(common - 6 <= w <= common + 16 for w in long_widths)
+    if common < _MIN_WRAP_WIDTH or near < max(_MIN_WRAPPED_LINES, 0.5 * len(long_widths)):
+        return []
+    heading = pack.compile_list("heading_openings")
+    spans = []
+    for i, (start, line) in enumerate(lines):
+        if widths[i] < common - 6 or not line or line[-1] in _LINE_END_MARKS:
+            continue
+        j = i + 1
+        while j < len(lines) and (not lines[j][1].strip() or _PAGE_NUMBER.fullmatch(lines[j][1].strip())):
+            j += 1
+        if j == len(lines):
+            continue
+        follow_start, follow = lines[j]
+        body = follow.lstrip()
+        if heading is not None and heading.match(shadow(body)):
+            continue
+        spans.append((start + len(line), follow_start + len(follow) - len(body)))
+    return spans
+
+
 def remove_noise(text: str, pack: RulePack) -> Compaction | None:
-    """The compact text without the pack's ``noise`` patterns (matched on the shadow), or
-    None when the text has none. A pattern's ``replace`` stands in for what it removes
+    """The compact text without the pack's ``noise`` patterns (matched on the shadow) and
+    without line breaks that wrap a sentence, or None when the text has neither. A pattern's ``replace`` stands in for what it removes
     (a line break for a closing </p>); ``replace: unescape`` decodes an HTML entity."""
     patterns = pack.noise_patterns
     if not patterns:
@@ -134,6 +182,7 @@ def remove_noise(text: str, pack: RulePack) -> Compaction | None:
             if m.end() > m.start():
                 found.append((m.start(), order, m.end(),
                               html.unescape(text[m.start():m.end()]) if replacement == "unescape" else replacement))
+    found.extend((start, len(patterns), end, "") for start, end in wrapped_line_breaks(text, pack))
     if not found:
         return None
     found.sort()  # where two patterns match at one place, the earlier in the pack wins
