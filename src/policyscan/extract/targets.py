@@ -112,10 +112,11 @@ def _target(ctx: Context, rule: Rule, start: int, end: int, deadline: Fact | Non
 
 
 def _is_task(ctx: Context, start: int, end: int) -> bool:
-    """A clause that opens with a task word (加强…, 推进…) and states no quantity: work to
-    do, not a result to reach."""
+    """A clause that opens with a task word (加强…, 推进…) or assigns units (…省大数据局配合),
+    and states no quantity: work to do, not a result to reach."""
     words = ctx.pack.tables["cues"].get("task_openings", [])
-    return ctx.doc.shadow.startswith(tuple(words), start) and not _output_quotas(ctx, start, end)
+    assigns = bool(ctx.facts_of("unit", start, end))
+    return (ctx.doc.shadow.startswith(tuple(words), start) or assigns) and not _output_quotas(ctx, start, end)
 
 
 def _heading_clauses(ctx: Context) -> set[int]:
