@@ -127,8 +127,12 @@ _MIN_WRAPPED_LINES = 20  # lines of the common width: fewer is no evidence of a 
 _MIN_WRAP_WIDTH = 40  # display columns (20 Chinese characters): pages wrap wider than titles
 
 
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
+
+
 def _display_width(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    """Columns the line takes on a page: Chinese characters and full-width forms take two."""
+    return len(line) + len(_WIDE.findall(line))
 
 
 def wrapped_line_breaks(text: str, pack: RulePack) -> list[tuple[int, int]]:
@@ -168,14 +172,14 @@ def wrapped_line_breaks(text: str, pack: RulePack) -> list[tuple[int, int]]:
     return spans
 
 
-def remove_noise(text: str, pack: RulePack) -> Compaction | None:
+def remove_noise(text: str, pack: RulePack, folded: str | None = None) -> Compaction | None:
     """The compact text without the pack's ``noise`` patterns (matched on the shadow) and
     without line breaks that wrap a sentence, or None when the text has neither. A pattern's ``replace`` stands in for what it removes
     (a line break for a closing </p>); ``replace: unescape`` decodes an HTML entity."""
     patterns = pack.noise_patterns
     if not patterns:
         return None
-    folded = shadow(text)
+    folded = folded if folded is not None else shadow(text)
     found: list[tuple[int, int, int, str]] = []  # start, pattern order, end, replacement
     for order, (pattern, replacement) in enumerate(patterns):
         for m in pattern.finditer(folded):

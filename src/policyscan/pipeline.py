@@ -23,16 +23,18 @@ def analyse(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS,
     ``year`` / ``reference_date`` (ISO) give the document's own year or date when the user
     knows it: they win over what the text says. Noise (pinyin glosses, HTML tags) is
     removed first; what is found on the compact text is mapped back to the original."""
-    compaction = remove_noise(doc.text, pack)
+    folded = shadow(doc.text)
+    compaction = remove_noise(doc.text, pack, folded)
     if compaction is None:
+        doc.shadow = folded
         return _analyse_clean(doc, pack, kinds, year, reference_date)
-    inner = Document(path=doc.path, text=compaction.text, encoding=doc.encoding)
+    inner = Document(path=doc.path, text=compaction.text, encoding=doc.encoding, shadow=shadow(compaction.text))
     return compaction.restore(_analyse_clean(inner, pack, kinds, year, reference_date), doc)
 
 
 def _analyse_clean(doc: Document, pack: RulePack, kinds: Collection[str],
                    year: int | None, reference_date: str | None) -> Document:
-    doc.shadow = shadow(doc.text)
+    """The stages after normalisation, on a text without noise (``doc.shadow`` is set)."""
     doc.chrome = find_chrome(doc, pack)
     doc.sections = build_sections(doc, pack)
     doc.breaks = find_breaks(doc)

@@ -2,6 +2,7 @@
 sentence boundaries, the section at an offset, and the rule matches that survived."""
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 
@@ -47,7 +48,7 @@ class Match:
         return None if start < 0 else (start, end)
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: its per-kind fact index is cached
 class Context:
     """A document being extracted, with the spans and boundaries interpreters share."""
 
@@ -147,7 +148,17 @@ class Context:
                     section=self.section_path(start), rule=rule.id, fields={**constants, **fields})
 
     def facts_of(self, kind: str, start: int, end: int) -> list[Fact]:
-        return [f for f in self.facts if f.kind == kind and start <= f.start and f.end <= end]
+        """Facts of ``kind`` found so far that lie within [start, end), in order."""
+        starts, facts = self._by_kind(kind, len(self.facts))
+        lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
+        return [f for f in facts[lo:hi] if f.end <= end]
+
+    @functools.lru_cache(maxsize=8)  # noqa: B019 - one context per document, a handful of kinds
+    def _by_kind(self, kind: str, known: int) -> tuple[list[int], list[Fact]]:
+        """The facts of ``kind`` sorted by start (rebuilt when ``known``, the count of facts,
+        changes: each kind's facts are added at once)."""
+        facts = sorted((f for f in self.facts if f.kind == kind), key=lambda f: f.start)
+        return [f.start for f in facts], facts
 
 
 def run_rules(ctx: Context, kind: str) -> list[Match]:
