@@ -133,9 +133,12 @@ def _goal_lists(ctx: Context, taken: SpanSet) -> list[Fact]:
             if ctx.is_ignored(m.start(), m.end()) or taken.overlaps(m.start(), m.end()):
                 continue
             lead_start, _ = ctx.clause(m.start())
-            _, s_end = ctx.sentence(m.end())
+            s_start, s_end = ctx.sentence(m.end())
             clauses = ctx.clauses_in(m.end(), s_end)
-            deadline = _sentence_deadline(ctx, m.start())
+            # the lead-in names the period its goals are for (今年…目标是:), whatever dates it
+            dated = [d for d in ctx.facts_of("deadline", s_start, m.end())
+                     if d.fields.get("relation") in DATING]
+            deadline = dated[-1] if dated else None
             for i, (c_start, c_end) in enumerate(clauses):
                 start = lead_start if i == 0 else c_start
                 if taken.overlaps(start, c_end) or _disqualified(ctx, c_start, c_end):
