@@ -21,6 +21,8 @@ from ..numbers import multiplier, parse_number, scale
 
 _ARABIC = regex.compile(r"\d")
 _NUMBER_CHARS = regex.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
+# A cue before a closing quote or bracket belongs to the quoted phrase (“最多跑一次”(2分)).
+_CLOSERS = regex.compile(r"[”」》』)]")
 
 
 def _cue_table(ctx: Context, name: str) -> list[tuple[str, str]]:
@@ -49,7 +51,8 @@ def _cue_before(ctx: Context, clause_start: int, number_start: int) -> tuple[str
     found = []
     for word, cmp in _cue_table(ctx, "comparators_before"):
         i = text.rfind(word)
-        if i != -1 and not _NUMBER_CHARS.search(text[i + len(word):].replace("一", "")):
+        between = text[i + len(word):]
+        if i != -1 and not _NUMBER_CHARS.search(between.replace("一", "")) and not _CLOSERS.search(between):
             found.append((i + len(word), -i, cmp))
     if not found:
         return None
