@@ -1,17 +1,21 @@
-"""Targets: goal clauses, found after quotas and deadlines because they are built on them.
+"""Targets: goal clauses, found after quotas, deadlines and units because they are built on them.
 
-Three ways a clause becomes a target (GUIDE "targets"), each a rule ``mode`` in the pack:
+Four ways a clause becomes a target (GUIDE "targets"), each a rule ``mode`` in the pack:
 
+- ``list``: a lead-in that announces goals (今年发展主要预期目标是:) makes every clause after
+  it, to the sentence's end, one target; the first is joined with the lead-in.
 - ``dated_run``: a clause that opens with a deadline (到2025年, 2017年,) dates itself and
   every following clause of its sentence; each clause is one target.
 - ``cue``: a goal cue (确保, 力争 …) whose clause carries a quota or whose sentence carries
   a deadline; the target runs from the cue to the clause end.
-- ``output``: a clause that commits to an amount (新建847户) without a cue, unless a skip
-  rule of kind ``target`` marks it as money put in, a frequency, a staffing set-up, …
+- ``output``: a clause that commits to an amount (新建847户) without a cue.
 
 For ``dated_run`` and ``output`` the rule's pattern is a gate matched at the start of each
 clause: a clause it rejects (a means: 以…为载体, 利用三年时间) is no goal of its own. Skip
-rules of kind target disqualify the clause they match from ``output`` only.
+rules of kind target (money put in, permissions, conditions, forecasts) disqualify the
+clause they match. A dated clause that opens with a task word (加强…) or assigns units, or is
+a section heading, is a goal only with an amount; sections that look back (工作回顾) or set
+conditions (申报条件) hold no goals at all.
 """
 from __future__ import annotations
 

@@ -234,11 +234,10 @@ def read_metadata(doc: Document, pack: RulePack, year: int | None = None,
         put("issued", signature[0], "signature")
         put("issuer", signature[1], "signature")
     put("title", _title(doc, pack), "title")
-    if meta.title:
-        issuer = table["title_issuer"].match(meta.title)
-        if issuer:
-            put("issuer", _clean(issuer.group("issuer")), "title")
-        put("doc_number", _title_block_number(doc, table), "title_block")
+    issuer = table["title_issuer"].match(meta.title or "")
+    if issuer:
+        put("issuer", _clean(issuer.group("issuer")), "title")
+    put("doc_number", _title_block_number(doc, table), "title_block")
     session = _session(doc, table)
     if session and session[0] == "date":
         put("issued", session[1], "session")
