@@ -1,6 +1,7 @@
 """Responsible units: organisation lists after a role word, split into one fact per name.
 
-Rule patterns capture the list as group ``list`` and set ``role`` in ``fields``. Lists are
+Rule patterns capture the list as group ``list`` (and, for 公安、市场监管等部门, the kind
+every name shares as group ``ending``) and set ``role`` in ``fields``. Lists are
 split on 、 , ; and, where a piece is a run of names with no separator
 (区乡村振兴局发改委人社局), by jieba with the pack's organisation lexicon: a piece that holds
 two or more known names is cut after every name and every organisation suffix.
@@ -12,6 +13,7 @@ import functools
 import regex
 
 from .. import segment
+from ..normalise import shadow as shadow_of
 from ..model import Fact
 from ..rules import RulePack
 from .context import Context, Match, run_rules
@@ -153,6 +155,8 @@ def interpret(ctx: Context, match: Match, convention_from: int | None = None) ->
     names: list[tuple[int, int]] = []
     marked: set[int] = set()  # indexes of names that carried a lead marker
     pos = list_span[0]
+    # 公安、市场监管、城管执法等部门: the kind named after 等 is every name's ending
+    kind_ending = match.group("ending")
     separators = ctx.pack.compile_list("unit_separators")
     found = list(separators.finditer(shadow, list_span[0], list_span[1])) if separators else []
     for sep in found + [None]:
@@ -165,13 +169,16 @@ def interpret(ctx: Context, match: Match, convention_from: int | None = None) ->
             piece_start += _from_first_known(ctx.pack, shadow[piece_start:piece_end])
             for s, e in split_run(ctx.pack, shadow[piece_start:piece_end]):
                 s, e = _strip_tail(ctx.pack, shadow, piece_start + s, piece_start + e)
-                if e > s and _is_name(ctx.pack, shadow[s:e]):
+                if e > s and (_is_name(ctx.pack, shadow[s:e]) or kind_ending):
                     names.append((s, e))
             if lead_mark and names:
                 marked.add(len(names) - 1)
         pos = sep.end() if sep else list_span[1]
     written = _share_ending(names, ctx.doc.text, prefixes,
                             tuple(ctx.pack.tables["cues"].get("unit_qualifiers", [])))
+    if kind_ending:
+        _, suffix, _, _ = _lexicon(ctx.pack)
+        written = [w if suffix.search(shadow_of(w)) else w + kind_ending for w in written]
     facts = []
     for i, ((start, end), name) in enumerate(zip(names, written)):
         if i in marked or (lead_first and i == 0):
