@@ -357,3 +357,11 @@ def test_year_option_wins_and_says_so() -> None:
     doc = analyse_text("一、任务\n自本通知印发之日起30日内报送。\n", reference_date="2024-03-15")
     assert (doc.issued, doc.year, doc.meta.sources["issued"]) == ("2024-03-15", 2024, "option")
     assert next(f for f in doc.facts if f.kind == "deadline").fields["date"] == "2024-04-14"
+
+
+def test_year_from_a_heading_that_names_the_year_of_the_work() -> None:
+    """A report copied without its session line still says which year its tasks are for."""
+    text = "政府工作报告\n各位代表：\n一、2018年工作回顾\n过去一年，经济运行保持在合理区间。\n" \
+           "二、2019年经济社会发展总体要求和政策取向\n今年发展主要预期目标是：国内生产总值增长6%-6.5%。\n"
+    meta = analyse_text(text).meta
+    assert (meta.year, meta.sources["year"]) == (2019, "heading")

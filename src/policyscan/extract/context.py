@@ -95,11 +95,12 @@ class Context:
         pattern = self.pack.compile_list(list_name)
         if pattern is None:
             return SpanSet()
+        shadow = self.doc.shadow
         spans = SpanSet((s.start, s.end) for s in self.doc.all_sections()
-                        if pattern.search(self.doc.shadow, s.text_start, s.text_start + len(s.title)))
+                        if pattern.search(shadow[s.text_start:s.text_start + len(s.title)]))
         loose = self._loose_headings
-        for (start, end), following in zip(loose, loose[1:] + [(len(self.doc.shadow), 0)]):
-            if pattern.search(self.doc.shadow, start, end):
+        for (start, end), following in zip(loose, loose[1:] + [(len(shadow), 0)]):
+            if pattern.search(shadow[start:end]):
                 spans.add(start, following[0])
         return spans
 

@@ -116,7 +116,9 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
     elif (match.group("this_year") or match.group("next_year")) and not match.group("part") \
             and not match.group("month"):
         bounds = _bounds(ctx, _own_year(ctx, match), None, None)
-        date = (bounds[0] if relation == "from" else bounds[1]) if bounds else None
+        if bounds is None:
+            return None  # 今年 in a document that never says its year dates nothing one can know
+        date = bounds[0] if relation == "from" else bounds[1]
     elif match.group("days") or match.group("months"):
         date = _relative(ctx, match)
     else:

@@ -5,7 +5,8 @@ Each value is read from the most reliable place that has it, and the place is re
 a user's option wins, then labelled front matter (发文字号:, 成文日期:, **发布机构**:), then the
 signature block (国务院 / 2018年12月21日), then a report's session line (2021年3月5日在第十三届
 全国人民代表大会第四次会议上, or the session alone, whose year follows from the term), then a
-year in the title (2021年政府工作报告, 行动计划(2021-2023年)). The labels and patterns are
+year in the title (2021年政府工作报告, 行动计划(2021-2023年)), then a heading that names the
+year the document is for (三、2019年政府工作任务). The labels and patterns are
 the pack's ``metadata`` table.
 """
 from __future__ import annotations
@@ -54,6 +55,7 @@ def _compiled(pack: RulePack) -> dict[str, Any]:
         "title_issuer": compile_entry(table.get("title_issuer", r"(?!)"), "metadata: title_issuer"),
         "issuer_name": compile_entry(table.get("issuer_name", r"(?!)"), "metadata: issuer_name"),
         "signature_suffixes": tuple(table.get("signature_suffixes", [])),
+        "year_headings": compile_entry(table.get("year_headings", r"(?!)"), "metadata: year_headings"),
         "sessions": [(compile_entry(s["pattern"], "metadata: sessions"), s) for s in table.get("sessions", [])],
     }
 
@@ -213,6 +215,15 @@ def _title(doc: Document, pack: RulePack) -> str | None:
     return None
 
 
+def _heading_year(doc: Document, table: dict[str, Any]) -> int | None:
+    """The year a section heading names as the document's own (三、2019年政府工作任务)."""
+    for section in doc.all_sections():
+        m = table["year_headings"].search(doc.shadow, section.text_start, section.text_start + len(section.title))
+        if m:
+            return int(m.group("year"))
+    return None
+
+
 def read_metadata(doc: Document, pack: RulePack, year: int | None = None,
                   reference_date: str | None = None) -> Metadata:
     """The document's metadata; ``year`` / ``reference_date`` (the user's) win over the text."""
@@ -250,5 +261,6 @@ def read_metadata(doc: Document, pack: RulePack, year: int | None = None,
     title_year = _TITLE_YEAR.search(regex.sub(r"\s", "", meta.title or ""))
     if title_year:
         put("year", int(title_year.group(1)), "title")
+    put("year", _heading_year(doc, table), "heading")
     meta.sources = sources
     return meta
