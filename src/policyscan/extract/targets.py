@@ -152,7 +152,15 @@ def _goal_lists(ctx: Context, taken: SpanSet) -> list[Fact]:
     return out
 
 
-def _dated_runs(ctx: Context, taken: SpanSet) -> list[Fact]:
+def _article_spans(ctx: Context) -> SpanSet:
+    """Spans of sections whose marker makes them articles of a rule (第十二条)."""
+    pattern = ctx.pack.compile_list("no_goal_markers")
+    if pattern is None:
+        return SpanSet()
+    return SpanSet((s.start, s.end) for s in ctx.doc.all_sections() if pattern.search(s.marker))
+
+
+def _dated_runs(ctx: Context, taken: SpanSet, articles: SpanSet) -> list[Fact]:
     rules = _rules(ctx, "dated_run")
     if not rules:
         return []
@@ -188,7 +196,8 @@ def _dated_runs(ctx: Context, taken: SpanSet) -> list[Fact]:
             if i and not _passes(ctx, rule, c_start):
                 continue
             goal_start = d.end if i == 0 and first == 0 else c_start  # after the opening deadline
-            if taken.overlaps(c_start, c_end) or _disqualified(ctx, c_start, c_end) \
+            if taken.overlaps(c_start, c_end) or articles.overlaps(c_start, c_end) \
+                    or _disqualified(ctx, c_start, c_end) \
                     or _is_task(ctx, _skip_space(ctx, goal_start, c_end), c_end) \
                     or (c_start in headings and not _output_quotas(ctx, c_start, c_end)):
                 continue
@@ -215,7 +224,7 @@ def _cue_targets(ctx: Context, taken: SpanSet) -> list[Fact]:
     return out
 
 
-def _outputs(ctx: Context, taken: SpanSet) -> list[Fact]:
+def _outputs(ctx: Context, taken: SpanSet, articles: SpanSet) -> list[Fact]:
     rules = _rules(ctx, "output")
     if not rules:
         return []
@@ -223,7 +232,7 @@ def _outputs(ctx: Context, taken: SpanSet) -> list[Fact]:
     seen: set[tuple[int, int]] = set()
     for q in ctx.facts_of("quota", 0, len(ctx.doc.shadow)):
         c_start, c_end = ctx.clause(q.start)
-        if (c_start, c_end) in seen or taken.overlaps(c_start, c_end):
+        if (c_start, c_end) in seen or taken.overlaps(c_start, c_end) or articles.overlaps(c_start, c_end):
             continue
         seen.add((c_start, c_end))
         if (not _passes(ctx, rules[0], c_start) or not _output_quotas(ctx, c_start, c_end)
@@ -251,7 +260,9 @@ def _paragraph_deadlines(ctx: Context, facts: list[Fact]) -> None:
 def extract(ctx: Context) -> list[Fact]:
     """Targets in document order; a clause is claimed by the first way that takes it."""
     taken = SpanSet([*ctx.sections_headed("retrospective_headings"), *ctx.sections_headed("no_goal_headings")])
-    facts = _goal_lists(ctx, taken) + _dated_runs(ctx, taken) + _cue_targets(ctx, taken) + _outputs(ctx, taken)
+    articles = _article_spans(ctx)  # rules state no outputs or dated goals; a cued goal (确保…) counts
+    facts = (_goal_lists(ctx, taken) + _dated_runs(ctx, taken, articles) + _cue_targets(ctx, taken)
+             + _outputs(ctx, taken, articles))
     facts.sort(key=lambda f: f.start)
     _paragraph_deadlines(ctx, facts)
     return facts
