@@ -14,6 +14,7 @@ import html
 import importlib.resources
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -83,9 +84,6 @@ class Compaction:
     origin: list[int]  # origin[i]: offset in the original of compact character i; one more at the end
     noise: list[tuple[int, int]]  # the removed spans of the original
 
-    def offset(self, i: int) -> int:
-        return self.origin[i]
-
     def restore(self, inner: Document, doc: Document) -> Document:
         """``doc`` (the original) given everything found on ``inner`` (its compact text),
         with every offset mapped back; a fact's text is the original, noise and all. The
@@ -125,6 +123,7 @@ _LINE_END_MARKS = "。！？；：!?;:”」』）)"
 _PAGE_NUMBER = re.compile(r"[-—–]?\s*\d{1,3}\s*[-—–]?")
 _MIN_WRAPPED_LINES = 20  # lines of the common width: fewer is no evidence of a wrap
 _MIN_WRAP_WIDTH = 40  # display columns (20 Chinese characters): pages wrap wider than titles
+_WRAP_SLACK = 6  # columns a wrapped line may fall short of the page width (a word that did not fit)
 
 
 _WIDE = re.compile("[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
@@ -150,14 +149,14 @@ def wrapped_line_breaks(text: str, pack: RulePack) -> list[tuple[int, int]]:
     long_widths = [w for w in widths if w >= 20]
     if len(long_widths) < _MIN_WRAPPED_LINES:
         return []
-    common = max(set(long_widths), key=long_widths.count)
-    near = sum(common - 6 <= w <= common + 16 for w in long_widths)
+    common = Counter(long_widths).most_common(1)[0][0]
+    near = sum(common - _WRAP_SLACK <= w <= common + 16 for w in long_widths)
     if common < _MIN_WRAP_WIDTH or near < max(_MIN_WRAPPED_LINES, 0.5 * len(long_widths)):
         return []
     heading = pack.compile_list("heading_openings")
     spans = []
     for i, (start, line) in enumerate(lines):
-        if widths[i] < common - 6 or not line or line[-1] in _LINE_END_MARKS:
+        if widths[i] < common - _WRAP_SLACK or not line or line[-1] in _LINE_END_MARKS:
             continue
         j = i + 1
         while j < len(lines) and (not lines[j][1].strip() or _PAGE_NUMBER.fullmatch(lines[j][1].strip())):
