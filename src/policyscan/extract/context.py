@@ -48,7 +48,7 @@ class Match:
         return None if start < 0 else (start, end)
 
 
-@dataclass(eq=False)  # hashed by identity: its per-kind fact index is cached
+@dataclass
 class Context:
     """A document being extracted, with the spans and boundaries interpreters share."""
 
@@ -56,6 +56,7 @@ class Context:
     pack: RulePack
     ignored: SpanSet = field(default_factory=SpanSet)  # chrome, titles, citations
     facts: list[Fact] = field(default_factory=list)  # facts found so far, by earlier kinds
+    _fact_index: dict[str, tuple[int, list[int], list[Fact]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, doc: Document, pack: RulePack) -> Context:
@@ -154,12 +155,14 @@ class Context:
         lo, hi = bisect.bisect_left(starts, start), bisect.bisect_left(starts, end)
         return [f for f in facts[lo:hi] if f.end <= end]
 
-    @functools.lru_cache(maxsize=8)  # noqa: B019 - one context per document, a handful of kinds
     def _by_kind(self, kind: str, known: int) -> tuple[list[int], list[Fact]]:
-        """The facts of ``kind`` sorted by start (rebuilt when ``known``, the count of facts,
-        changes: each kind's facts are added at once)."""
-        facts = sorted((f for f in self.facts if f.kind == kind), key=lambda f: f.start)
-        return [f.start for f in facts], facts
+        """The facts of ``kind`` sorted by start, kept until ``known`` (the count of facts)
+        changes: each kind's facts are added at once, so the index is built once per kind."""
+        cached = self._fact_index.get(kind)
+        if cached is None or cached[0] != known:
+            facts = sorted((f for f in self.facts if f.kind == kind), key=lambda f: f.start)
+            cached = self._fact_index[kind] = (known, [f.start for f in facts], facts)
+        return cached[1], cached[2]
 
 
 def run_rules(ctx: Context, kind: str) -> list[Match]:
