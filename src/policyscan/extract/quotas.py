@@ -9,6 +9,7 @@ clause, because an indicator often stands between cue and number (不低于低�
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import regex
@@ -16,6 +17,7 @@ import regex
 from .. import segment
 from ..model import Fact
 from ..normalise import simplified
+from ..rules import RulePack
 from .context import Context, Match, run_rules
 from ..numbers import multiplier, parse_number, scale
 
@@ -27,7 +29,12 @@ _CLOSERS = regex.compile(r"[”」》』)]")
 
 def _cue_table(ctx: Context, name: str) -> list[tuple[str, str]]:
     """(cue word, comparator) pairs, longest word first so 不低于 wins over 低于."""
-    table = ctx.pack.tables["cues"].get(name, {})
+    return _sorted_cues(ctx.pack, name)
+
+
+@functools.lru_cache(maxsize=32)
+def _sorted_cues(pack: RulePack, name: str) -> list[tuple[str, str]]:
+    table = pack.tables["cues"].get(name, {})
     pairs = [(word, cmp) for cmp, words in table.items() for word in words]
     return sorted(pairs, key=lambda p: -len(p[0]))
 
