@@ -343,6 +343,7 @@ def test_report_year_from_its_session_line(line: str, issued: str | None, year: 
 @pytest.mark.parametrize(("title", "year"), [
     ("上海市北斗产业高质量发展三年行动计划（2021-2023年）", 2021),
     ("重庆市潼南区2025年巩固拓展脱贫攻坚成果工作要点", 2025),
+    ("数字山东2021行动方案", 2021),  # tests/corpus/dev: provincial_shandong_digital_shandong_2021
 ])
 def test_year_from_the_title_when_nothing_else_dates_the_document(title: str, year: int) -> None:
     meta = analyse_text(f"{title}\n\n一、总体要求\n到2025年，建成10个基地。\n").meta

@@ -25,7 +25,8 @@ _DATE = regex.compile(r"((?:19|20)\d\d)\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-.
                       r"|([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
 _YEAR_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 _PARENTHETICAL = regex.compile(r"\([^()]*\)")
-_TITLE_YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?=年|\s*[-~至])")
+# a year in a title: 2021年…, (2021-2023年), 数字山东2021行动方案 (not 2000万元)
+_TITLE_YEAR = regex.compile(r"(?<![\d.])((?:19|20)\d\d)(?=年|\s*[-~至]|(?![万亿千百元个])\p{Han})")
 _DECORATION = " *#>-|[]【】"
 
 
