@@ -147,9 +147,10 @@ def test_undecodable_rejected() -> None:
     assert str(caught.value) == "noise.txt: cannot decode as UTF-8, GB18030 or Big5"
 
 
-def test_expand_paths_recursive_sorted_txt_only(tmp_path: Path) -> None:
+def test_expand_paths_recursive_sorted_supported_only(tmp_path: Path) -> None:
     root = tmp_path / "docs"
-    for name in ["b.txt", "a.txt", "notes.md", "a-b.txt", "a/z.txt", "a/deep/x.TXT", "a/y.html"]:
+    for name in ["b.txt", "a.txt", "notes.md", "a-b.txt", "a/z.txt", "a/deep/x.TXT", "a/y.html", "c.pdf",
+                 "d.docx", "e.png"]:
         write(root / name, b"x")
     (root / "nothing").mkdir()
     write(root / "only_md" / "readme.md", b"x")
@@ -158,12 +159,18 @@ def test_expand_paths_recursive_sorted_txt_only(tmp_path: Path) -> None:
 
     result = expand_paths([single, str(root), "-", missing])
 
-    expected_in_root = ["a/deep/x.TXT", "a/z.txt", "a-b.txt", "a.txt", "b.txt"]
+    expected_in_root = ["a/deep/x.TXT", "a/y.html", "a/z.txt", "a-b.txt", "a.txt", "b.txt", "c.pdf", "d.docx"]
     assert result == [single, *(os.path.join(root, name) for name in expected_in_root), "-", missing]
 
 
-def test_expand_paths_folder_without_txt_yields_nothing(tmp_path: Path) -> None:
-    write(tmp_path / "page.html", b"x")
+def test_expand_paths_glob_narrows_a_folder(tmp_path: Path) -> None:
+    for name in ["a.txt", "b.pdf", "sub/c.pdf", "sub/d.html"]:
+        write(tmp_path / name, b"x")
+    assert expand_paths([str(tmp_path)], glob="*.pdf") == [str(tmp_path / "b.pdf"), str(tmp_path / "sub" / "c.pdf")]
+
+
+def test_expand_paths_folder_without_supported_files_yields_nothing(tmp_path: Path) -> None:
+    write(tmp_path / "notes.md", b"x")
     assert expand_paths([str(tmp_path)]) == []
 
 

@@ -159,8 +159,9 @@ class Document:
     """A decoded document and everything the pipeline learns about it."""
 
     path: str  # the path as the user gave it ("-" for stdin)
-    text: str  # decoded original text
-    encoding: str = "utf-8"
+    text: str  # the plain text of the file: decoded text, or what a web page, Word file or PDF reads as
+    encoding: str = "utf-8"  # of the bytes the text was decoded from ("" when the format has none)
+    format: str = "text"  # text, html, docx, pdf, doc, wps, ofd …
     shadow: str = ""  # normalised text, same length as ``text``
     chrome: SpanSet = field(default_factory=SpanSet)  # web-page chrome spans
     sections: list[Section] = field(default_factory=list)  # top-level sections (a tree)

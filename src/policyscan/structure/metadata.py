@@ -50,7 +50,7 @@ def _compiled(pack: RulePack) -> dict[str, Any]:
         "labels": labels,
         "by_label": {label.replace(" ", ""): name for label, name in by_label.items()},
         "labelled": regex.compile(
-            r"(?:^|(?<=[| ]))[ \-*\[【]*(?P<label>" + alternation + r")[ *\]】]*(?::|\|)[ *]*(?P<value>[^|\n]*)",
+            r"(?:^|(?<=[| ]))[ \-*\[【]*(?P<label>" + alternation + r")[ *\]】]*(?::[ ]*\|?|\|)[ *]*(?P<value>[^|\n]*)",
             regex.M) if alternation else None,
         "doc_number": compile_entry(table.get("doc_number", r"(?!)"), "metadata: doc_number"),
         "title_issuer": compile_entry(table.get("title_issuer", r"(?!)"), "metadata: title_issuer"),

@@ -1,4 +1,4 @@
-"""LOAD stage: turn input paths into decoded ``Document`` objects.
+"""Plain text: bytes decoded to the text every offset points into.
 
 Government sites serve UTF-8, GBK/GB18030 and Big5 (often without saying which), so
 decoding is guessed from the bytes. The decoded text is what an editor shows and what
@@ -8,15 +8,12 @@ because every later offset points into it, and a user checks offsets against it.
 from __future__ import annotations
 
 import codecs
-import os
-import sys
 import unicodedata
-from collections.abc import Iterator
 from functools import cache
 
 from charset_normalizer import from_bytes
 
-from .model import Document, InputError
+from ..model import InputError
 
 _SNIFF_SIZE = 8192  # how much of the start (bytes, then characters) is checked for binary content
 _MAX_CONTROL_SHARE = 0.05  # above this share of control characters a file is binary
@@ -152,59 +149,3 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     if _has_binary_content(text):
         raise InputError(f"{name}: binary file, not text")
     return text, encoding
-
-
-_OS_PROBLEMS: tuple[tuple[type[OSError], str], ...] = (
-    (FileNotFoundError, "no such file or directory"),
-    (PermissionError, "permission denied"),
-    (IsADirectoryError, "is a directory, not a file"),
-)
-
-
-def read_document(path: str) -> Document:
-    """Read one file (or '-' for stdin bytes via sys.stdin.buffer) into a Document(path=path as given, text=..., encoding=...)."""
-    try:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            with open(path, "rb") as handle:
-                data = handle.read()
-    except OSError as exc:
-        problem = next(
-            (text for kind, text in _OS_PROBLEMS if isinstance(exc, kind)),
-            (exc.strerror or str(exc)).lower(),
-        )
-        raise InputError(f"{path}: {problem}") from exc
-    text, encoding = decode_bytes(data, path)
-    return Document(path=path, text=text, encoding=encoding)
-
-
-def _txt_files_under(folder: str) -> list[str]:
-    """Sorted by path components so a folder's files stay together ("a/b" before "a-c")."""
-    found: list[tuple[str, ...]] = []
-    for root, _dirs, files in os.walk(folder):
-        relative = os.path.relpath(root, folder)
-        prefix = () if relative == os.curdir else tuple(relative.split(os.sep))
-        # Scraped files from Windows machines are often named *.TXT.
-        found.extend(prefix + (name,) for name in files if name.lower().endswith(".txt"))
-    return [os.path.join(folder, *parts) for parts in sorted(found)]
-
-
-def expand_paths(paths: list[str]) -> list[str]:
-    """Files as given; folders recursively -> their *.txt files (sorted); '-' kept as is. A path that does not exist is kept too (read_document reports it)."""
-    expanded: list[str] = []
-    for path in paths:
-        if path != "-" and os.path.isdir(path):
-            expanded.extend(_txt_files_under(path))
-        else:
-            expanded.append(path)
-    return expanded
-
-
-def iter_documents(paths: list[str]) -> Iterator[Document | InputError]:
-    """For each expanded input, the Document or the InputError for it — one bad file never stops the rest."""
-    for path in expand_paths(paths):
-        try:
-            yield read_document(path)
-        except InputError as error:
-            yield error

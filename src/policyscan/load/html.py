@@ -1,0 +1,180 @@
+"""Saved web pages: the main text of a government page, one paragraph per line.
+
+Parsed with lxml (the HTML parser of libxml2, tolerant of the broken markup government CMSs
+write). Page furniture goes first — scripts, forms, navigation, breadcrumbs, share bars,
+footers and related-link lists (by tag, and by the words their id/class use) — then the block
+holding most of the page's running text is taken as the body: a known CMS container when
+there is one (UCAP-CONTENT, zoom, TRS_Editor …), else the densest block. Block elements
+(p, div, h1–h6, li, centered paragraphs) become lines; a table row becomes one line with its
+cells separated by " | ". A metadata table (发文字号, 成文日期 …) outside the body is kept at
+the top, so the document's own date and number can be read from it.
+
+Main-content extractors such as trafilatura flatten the layout tables these sites are built
+from into one paragraph, which loses the line starts headings are found at; hence this
+narrower reader.
+"""
+from __future__ import annotations
+
+import re
+
+from ..model import InputError
+from .text import decode_bytes
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+# Labels of the metadata tables of government portals.
+_FRONT_MATTER = ("索引号", "索 引 号", "发文机关", "发文字号", "成文日期", "发布日期", "标题", "标　　题", "文号",
+                 "发布机构", "主题分类")
+_DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "select", "option", "button", "input",
+              "textarea", "nav", "header", "footer", "aside", "svg", "object", "embed", "img", "map", "link",
+              "meta", "head")
+# Words ids and classes of page furniture are made of (split on -, _ and spaces).
+_CHROME_WORDS = frozenset("""nav navbar menu breadcrumb crumb crumbs location position dqwz curpos footer foot
+bottom share bdshare jiathis related relevant xgwz xglj xgxx toolbar print qrcode ewm erweima copyright
+banner sidebar side search login top header tool tools pages-date fenxiang pagination page-nav""".split())
+_CHROME_MAX_TEXT = 300  # characters: furniture is short; a block that long is content whatever it is called
+# Containers government CMSs put the body in.
+_BODY_IDS = ("UCAP-CONTENT", "zoom", "Zoom", "content", "Content", "article", "ArticleContent", "fontzoom",
+             "text", "mainText")
+_BODY_CLASSES = ("pages_content", "TRS_Editor", "Custom_UnionStyle", "article-content", "article", "xl_content",
+                 "conTxt", "content", "detail", "main-content", "txt", "zw")
+_BLOCK = frozenset("""p div h1 h2 h3 h4 h5 h6 li ul ol table tbody thead tfoot tr section article center
+blockquote dd dt dl pre address main body html caption""".split())
+_CELL = frozenset(("td", "th"))
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+
+
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """The page's declared charset when its bytes decode with it, else a guess from the bytes."""
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        charset = declared.group(1).decode("ascii").lower()
+        charset = "gb18030" if charset in ("gb2312", "gbk", "gb_2312-80") else charset
+        try:
+            text = data.decode(charset)
+            return text.replace("\r\n", "\n").replace("\r", "\n"), charset
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_bytes(data, name)
+
+
+def _words(element) -> set[str]:  # noqa: ANN001 - an lxml element
+    attrs = " ".join(filter(None, (element.get("id"), element.get("class"))))
+    return {w.lower() for w in re.split(r"[\s_]+", attrs) if w} | {
+        part.lower() for w in re.split(r"\s+", attrs) for part in w.split("-") if part}
+
+
+def _text_len(element) -> int:  # noqa: ANN001
+    return len(_HAN.findall(element.text_content()))
+
+
+def _link_len(element) -> int:  # noqa: ANN001
+    return sum(len(_HAN.findall(a.text_content())) for a in element.iter("a"))
+
+
+def _strip_furniture(root) -> None:  # noqa: ANN001
+    for element in list(root.iter()):
+        if element.getparent() is None:
+            continue
+        if not isinstance(element.tag, str):  # comments and processing instructions
+            element.drop_tree()
+            continue
+        tag = element.tag.lower()
+        if tag in _DROP_TAGS:
+            element.drop_tree()
+        elif _words(element) & _CHROME_WORDS and len(element.text_content()) < _CHROME_MAX_TEXT:
+            element.drop_tree()
+
+
+def _metadata_tables(root) -> list:  # noqa: ANN001
+    """Tables that label the document (发文字号, 成文日期 …), outermost first."""
+    found = []
+    for table in root.iter("table"):
+        text = _SPACES.sub("", table.text_content())
+        if sum(label.replace(" ", "").replace("　", "") in text for label in _FRONT_MATTER) >= 2 \
+                and len(text) < 600:
+            found.append(table)
+    return found
+
+
+def _body(root):  # noqa: ANN001, ANN202
+    """The block holding the running text: a known container with text in it, else the
+    block with the most non-link Chinese text, descending while one child holds nearly all."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if (element.get("id") in _BODY_IDS or _words(element) & {c.lower() for c in _BODY_CLASSES}) \
+                and _text_len(element) >= 100:
+            return element
+    best, best_score = root, -1
+    for element in root.iter("div", "td", "article", "section", "main", "body"):
+        score = _text_len(element) - 2 * _link_len(element)
+        if score > best_score:
+            best, best_score = element, score
+    while True:
+        total = _text_len(best)
+        heavy = [c for c in best if isinstance(c.tag, str) and _text_len(c) >= 0.9 * total > 0]
+        if len(heavy) != 1 or heavy[0].tag.lower() in _CELL | {"tr"}:
+            return best
+        best = heavy[0]
+
+
+def _render(element, lines: list[str]) -> None:  # noqa: ANN001
+    """Append the element's text to ``lines``: blocks start new lines, a table row is one
+    line with its cells separated by " | ". Walked without recursion (pages nest deeply)."""
+    from lxml import etree
+
+    current: list[str] = []
+
+    def flush() -> None:
+        line = _SPACES.sub(" ", "".join(current)).strip(" ")
+        if line:
+            lines.append(line)
+        current.clear()
+
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag in _BLOCK:
+                flush()
+            elif tag == "br":
+                flush()
+            elif tag in _CELL and "".join(current).strip():
+                current.append(" | ")
+            if node.text and tag:
+                current.append(node.text)
+        else:
+            if tag in _BLOCK:
+                flush()
+            if node.tail and node is not element:
+                current.append(node.tail)
+    flush()
+
+
+def html_to_text(data: bytes, name: str) -> tuple[str, str]:
+    """The plain text of a saved web page (see the module's docstring)."""
+    try:
+        import lxml.html
+        from lxml import etree
+    except ImportError as exc:
+        raise InputError(f"{name}: reading web pages needs lxml: pip install 'policyscan[html]'") from exc
+    text, encoding = _decode(data, name)
+    try:
+        root = lxml.html.fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"{name}: not a readable web page ({exc})") from exc
+    title = root.find(".//title")
+    title_text = _SPACES.sub(" ", title.text_content()).strip() if title is not None else ""
+    _strip_furniture(root)
+    body = _body(root)
+    lines: list[str] = []
+    for table in _metadata_tables(root):
+        if table is not body and not any(ancestor is body for ancestor in table.iterancestors()):
+            _render(table, lines)
+            break
+    if not lines and _HAN.search(title_text):
+        lines.append(title_text)  # the page title names the document when no metadata table does
+    _render(body, lines)
+    if not any(_HAN.search(line) for line in lines):
+        raise InputError(f"{name}: no text found in the web page")
+    return "\n".join(lines) + "\n", encoding
