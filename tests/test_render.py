@@ -67,7 +67,7 @@ def _expected_records(doc: Document) -> list[dict[str, object]]:
 
 
 def test_formats_constant() -> None:
-    assert FORMATS == ("table", "json", "jsonl", "csv")
+    assert FORMATS == ("table", "json", "jsonl", "csv", "xlsx", "html")
 
 
 def test_jsonl_one_record_per_fact_in_order(doc: Document) -> None:

@@ -31,6 +31,7 @@ class Finding:
     start: int
     end: int
     context: str = ""  # the clause around it, for a reader to recognise the place
+    message_zh: str = ""  # the message in Chinese, for --lang zh ("" when the pack gives none)
 
 
 @dataclass
@@ -138,15 +139,20 @@ class _Reporter:
     def on(self, cid: str) -> bool:
         return self.checks[cid].severity != "off"
 
-    def report(self, cid: str, start: int, end: int, message: str | None = None) -> Finding | None:
+    def report(self, cid: str, start: int, end: int, variant: str | None = None,
+               **values: str) -> Finding | None:
+        """A finding of check ``cid``, worded by the check's message or by one of its
+        ``variants`` (templates in the pack, filled with ``values``)."""
         check = self.checks[cid]
         if check.severity == "off":
             return None
+        english, chinese = check.variants.get(variant or "", (check.message, check.message_zh))
         section = self.doc.section_at(start)
         c_start, c_end = self.doc.breaks.clause(start) if self.doc.breaks else (start, end)
-        finding = Finding(cid, check.severity, message or check.message,
+        english, chinese = (english.format(**values), chinese.format(**values)) if values else (english, chinese)
+        finding = Finding(cid, check.severity, english,
                           section.path if section else "", self.doc.text[start:end], start, end,
-                          self.doc.text[min(c_start, start):max(c_end, end)])
+                          self.doc.text[min(c_start, start):max(c_end, end)], chinese)
         self.findings.append(finding)
         return finding
 
@@ -181,9 +187,8 @@ def _review_item(pack: RulePack, doc: Document, item: Section, rep: _Reporter) -
         groups = list(by_sentence.values())
         if any(g != groups[0] for g in groups[1:]):
             later = next(u for u in leads if u.fields["name"] not in groups[0])
-            found.append(rep.report("item.conflicting_leads", later.start, later.end,
-                                    f"{rep.checks['item.conflicting_leads'].message}: "
-                                    f"{'、'.join(sorted(groups[0]))} and {later.fields['name']}"))
+            found.append(rep.report("item.conflicting_leads", later.start, later.end, "named",
+                                    first="、".join(sorted(groups[0])), second=later.fields["name"]))
     status.findings = [f for f in found if f is not None]
     return status
 
@@ -209,10 +214,9 @@ def _unknown_units(pack: RulePack, doc: Document, rep: _Reporter) -> None:
             continue
         whole = next((k for k in sorted(known) if len(k) > len(name) and k.endswith(name)), None)
         if name in stems:
-            rep.report("unit.unknown_name", unit.start, unit.end,
-                       f"{name}: a short form, not a full organisation name")
+            rep.report("unit.unknown_name", unit.start, unit.end, "short_form", name=name)
         elif whole is not None:
-            rep.report("unit.unknown_name", unit.start, unit.end, f"{name}: looks truncated (cf. {whole})")
+            rep.report("unit.unknown_name", unit.start, unit.end, "truncated", name=name, whole=whole)
 
 
 def _brackets(doc: Document, rep: _Reporter) -> None:
@@ -230,11 +234,11 @@ def _brackets(doc: Document, rep: _Reporter) -> None:
                     open_at.pop()
                 elif char == closer and doc.breaks is not None:
                     start, _ = doc.breaks.sentence(offset + i)
-                    rep.report("unit.unbalanced_bracket", start, offset + i + 1,
-                               f"{closer} without {opener}")
+                    rep.report("unit.unbalanced_bracket", start, offset + i + 1, "unopened",
+                               opener=opener, closer=closer)
             for at in open_at:
-                rep.report("unit.unbalanced_bracket", at, min(at + 30, offset + len(line.rstrip())),
-                           f"{opener} without {closer}")
+                rep.report("unit.unbalanced_bracket", at, min(at + 30, offset + len(line.rstrip())), "unclosed",
+                           opener=opener, closer=closer)
         offset += len(line)
 
 
@@ -244,8 +248,7 @@ def _past_deadlines(doc: Document, rep: _Reporter) -> None:
     for d in (f for f in doc.facts if f.kind == "deadline"):
         date, relation = d.fields.get("date"), d.fields.get("relation")
         if date and relation in ("by", "in", "during") and date < doc.issued:
-            rep.report("deadline.past", d.start, d.end,
-                       f"{rep.checks['deadline.past'].message} ({date} < {doc.issued})")
+            rep.report("deadline.past", d.start, d.end, "dated", date=date, issued=doc.issued)
 
 
 # Checks implemented here: the whole-document ones with their runner; the per-item ones

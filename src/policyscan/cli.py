@@ -7,9 +7,11 @@ Heavy imports (jieba, the pipeline) happen inside the commands so ``--help`` is 
 """
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +19,7 @@ from .model import FACT_KINDS, Document, InputError, PolicyscanError
 
 if TYPE_CHECKING:
     from .check import Review
+    from .render.labels import Labels
     from .rules import RulePack
 
 app = typer.Typer(
@@ -39,6 +42,18 @@ YearOption = Annotated[int | None, typer.Option(
 ReferenceDateOption = Annotated[str | None, typer.Option(
     "--reference-date", help="The documents' own date YYYY-MM-DD (issue date): sets the year and "
                              "dates counted from issue (印发之日起30日内).")]
+GlobOption = Annotated[str | None, typer.Option(
+    "--glob", help="In folders, only files whose name matches this pattern, e.g. '*.pdf' or '*方案*'.")]
+OutputOption = Annotated[str | None, typer.Option(
+    "--output", "-o", help="Write to this file instead of standard output; its suffix (.xlsx, .html, "
+                           ".csv, .json, .jsonl, .md) sets the format when --format is not given.")]
+LangOption = Annotated[str | None, typer.Option(
+    "--lang", help="Language of headings, columns, verdicts and messages: zh or en (default: zh when "
+                   "LANG starts with zh). JSON, JSONL and CSV keep English keys.")]
+
+# Output file suffix → format, when --format is not given.
+_SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json",
+                   ".jsonl": "jsonl", ".md": "markdown", ".txt": "table"}
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -68,6 +83,47 @@ def _reference_date(value: str | None) -> str | None:
         raise _fail(f"--reference-date: {value!r} is not a date of the form YYYY-MM-DD") from exc
 
 
+def _labels(lang: str | None) -> Labels:
+    from .render.labels import LANGUAGES, Labels, default_language
+
+    if lang is not None and lang not in LANGUAGES:
+        raise _fail(f"--lang: unknown language {lang!r} (choose from {', '.join(LANGUAGES)})")
+    return Labels(lang or default_language())
+
+
+def _format(fmt: str | None, output: str | None, formats: tuple[str, ...]) -> str:
+    """--format, else the one the output file's suffix names, else table."""
+    if fmt is None:
+        fmt = _SUFFIX_FORMATS.get(os.path.splitext(output or "")[1].lower(), "table")
+    if fmt not in formats:
+        raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(formats)})")
+    return fmt
+
+
+@contextlib.contextmanager
+def _output(output: str | None, fmt: str) -> Iterator[IO]:
+    """Where the report goes: the --output file, or standard output (binary for xlsx, which a
+    terminal cannot show). A file is written whole or not at all: to a temporary name first."""
+    binary = fmt == "xlsx"
+    if output is None:
+        if binary and sys.stdout.isatty():
+            raise _fail("--format xlsx writes a binary workbook: give --output FILE.xlsx or redirect stdout")
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    partial = output + ".part"
+    try:
+        handle = open(partial, "wb") if binary else open(partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError as exc:
+        raise _fail(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
+    try:
+        with handle:
+            yield handle
+        os.replace(partial, output)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+
+
 def _pack(rules: list[str] | None, disable: list[str] | None) -> RulePack:
     """The merged rule packs; a malformed pack is a configuration error (exit 2)."""
     from .rules import load_pack
@@ -80,20 +136,25 @@ def _pack(rules: list[str] | None, disable: list[str] | None) -> RulePack:
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (*.txt, recursive) or - for stdin.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl or csv.")] = "table",
+    paths: Annotated[list[str], typer.Argument(
+        help="Files (.txt, .html, .docx, .pdf, .doc, .wps, .ofd), folders (recursive) or - for stdin.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="table, json, jsonl, csv, xlsx or html (a report with every fact highlighted).")] = None,
+    output: OutputOption = None,
     kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only these kinds, e.g. quota,deadline.")] = None,
+    glob: GlobOption = None,
     rules: RulesOption = None,
     disable: DisableOption = None,
     year: YearOption = None,
     reference_date: ReferenceDateOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Extract facts from policy documents."""
     from .pipeline import analyse_paths
     from .render import FORMATS, render_facts
 
-    if fmt not in FORMATS:
-        raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(FORMATS)})")
+    fmt = _format(fmt, output, FORMATS)
+    labels = _labels(lang)
     kinds = _parse_kinds(kind)
     reference_date = _reference_date(reference_date)
     pack = _pack(rules, disable)
@@ -102,14 +163,15 @@ def extract(
     def documents() -> Iterator[Document]:
         """The analysed documents, one at a time; a file that cannot be read is reported and skipped."""
         nonlocal failures
-        for item in analyse_paths(paths, pack, kinds, year, reference_date):
+        for item in analyse_paths(paths, pack, kinds, year, reference_date, glob):
             if isinstance(item, InputError):
                 failures += 1
                 typer.echo(f"policyscan: {item}", err=True)
             else:
                 yield item
 
-    render_facts(documents(), fmt, sys.stdout, kinds)
+    with _output(output, fmt) as out:
+        render_facts(documents(), fmt, out, kinds, labels=labels)
     if failures:
         raise typer.Exit(1)
 
@@ -118,21 +180,25 @@ def extract(
 def compare_cmd(
     base: Annotated[str, typer.Argument(help="The directive: a file (or - for stdin).")],
     others: Annotated[list[str], typer.Argument(help="Documents implementing it: files or folders.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or markdown.")] = "table",
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="table, json, jsonl, csv, markdown, xlsx or html (side by side).")] = None,
+    output: OutputOption = None,
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help="Exit 1 when any pair has one of these verdicts, e.g. looser,missing.")] = None,
     changes_only: Annotated[bool, typer.Option(
         "--changes-only", help="Leave out rows where nothing changed.")] = False,
+    glob: GlobOption = None,
     rules: RulesOption = None,
     disable: DisableOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Compare a directive (BASE) with documents that implement it, side by side."""
     from .compare import VERDICTS
     from .pipeline import compare_paths
     from .render import COMPARE_FORMATS, render_comparisons
 
-    if fmt not in COMPARE_FORMATS:
-        raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(COMPARE_FORMATS)})")
+    fmt = _format(fmt, output, COMPARE_FORMATS)
+    labels = _labels(lang)
     failing = {v.strip() for v in (fail_on or "").split(",") if v.strip()}
     if failing - set(VERDICTS):
         raise _fail(f"--fail-on: unknown verdict {', '.join(sorted(failing - set(VERDICTS)))} "
@@ -140,7 +206,7 @@ def compare_cmd(
     pack = _pack(rules, disable)
     comparisons, failures = [], 0
     try:
-        for item in compare_paths(base, others, pack):
+        for item in compare_paths(base, others, pack, glob):
             if isinstance(item, InputError):
                 failures += 1
                 typer.echo(f"policyscan: {item}", err=True)
@@ -148,7 +214,8 @@ def compare_cmd(
                 comparisons.append(item)
     except InputError as exc:
         raise _fail(str(exc), code=1) from exc
-    render_comparisons(comparisons, fmt, sys.stdout, changes_only=changes_only)
+    with _output(output, fmt) as out:
+        render_comparisons(comparisons, fmt, out, changes_only=changes_only, labels=labels)
     flagged = sum(p.verdict in failing for c in comparisons for p in c.pairs)
     if failing and flagged:
         typer.echo(f"policyscan: {flagged} pair(s) with verdict {', '.join(sorted(failing))}", err=True)
@@ -158,23 +225,27 @@ def compare_cmd(
 
 @app.command("check")
 def check_cmd(
-    paths: Annotated[list[str], typer.Argument(help="Plans to review: files, folders (*.txt) or -.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl, csv or markdown.")] = "table",
+    paths: Annotated[list[str], typer.Argument(help="Plans to review: files, folders (recursive) or -.")],
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="table, json, jsonl, csv, markdown, xlsx or html (findings beside their items).")] = None,
+    output: OutputOption = None,
     enable: Annotated[list[str] | None, typer.Option(
         "--enable", help="Turn a check on, optionally with a severity: ID or ID:error; repeatable.")] = None,
     disable: Annotated[list[str] | None, typer.Option(
         "--disable", help="Turn off a check (or an extraction rule) with this id; repeatable.")] = None,
+    glob: GlobOption = None,
     rules: RulesOption = None,
     year: YearOption = None,
     reference_date: ReferenceDateOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Review plans before filing: units, deadlines and numbers per task item, defects in the text."""
     from .check import effective_checks
     from .pipeline import check_paths
     from .render import CHECK_FORMATS, render_reviews
 
-    if fmt not in CHECK_FORMATS:
-        raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(CHECK_FORMATS)})")
+    fmt = _format(fmt, output, CHECK_FORMATS)
+    labels = _labels(lang)
     base_pack = _pack(rules, None)
     known = set(base_pack.checks) | {r.id for r in base_pack.rules}
     unknown = [d for d in disable or () if d not in known]
@@ -189,7 +260,7 @@ def check_cmd(
 
     def reviews() -> Iterator[Review]:
         nonlocal failures, errors
-        for item in check_paths(paths, pack, checks, year, _reference_date(reference_date)):
+        for item in check_paths(paths, pack, checks, year, _reference_date(reference_date), glob):
             if isinstance(item, InputError):
                 failures += 1
                 typer.echo(f"policyscan: {item}", err=True)
@@ -197,9 +268,24 @@ def check_cmd(
                 errors += item.errors
                 yield item
 
-    render_reviews(reviews(), fmt, sys.stdout)
+    with _output(output, fmt) as out:
+        render_reviews(reviews(), fmt, out, labels=labels)
     if failures or errors:
         raise typer.Exit(1)
+
+
+@app.command("text")
+def text_cmd(
+    path: Annotated[str, typer.Argument(help="A file (.txt, .html, .docx, .pdf …) or - for stdin.")],
+) -> None:
+    """Print the plain text a file is read as: the text every fact's start/end offsets index."""
+    from .load import text_of
+
+    try:
+        text = text_of(path)
+    except InputError as exc:
+        raise _fail(str(exc), code=1) from exc
+    sys.stdout.write(text)
 
 
 @rules_app.command("list")

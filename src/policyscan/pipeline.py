@@ -28,7 +28,8 @@ def analyse(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS,
     if compaction is None:
         doc.shadow = folded
         return _analyse_clean(doc, pack, kinds, year, reference_date)
-    inner = Document(path=doc.path, text=compaction.text, encoding=doc.encoding, shadow=shadow(compaction.text))
+    inner = Document(path=doc.path, text=compaction.text, encoding=doc.encoding, format=doc.format,
+                     shadow=shadow(compaction.text))
     return compaction.restore(_analyse_clean(inner, pack, kinds, year, reference_date), doc)
 
 
@@ -52,10 +53,11 @@ def analyse_text(text: str, name: str = "<text>", pack: RulePack | None = None,
 
 def analyse_paths(paths: list[str], pack: RulePack | None = None,
                   kinds: Collection[str] = FACT_KINDS, year: int | None = None,
-                  reference_date: str | None = None) -> Iterator[Document | InputError]:
-    """Analyse files and folders; a file that cannot be read comes back as its InputError."""
+                  reference_date: str | None = None, glob: str | None = None) -> Iterator[Document | InputError]:
+    """Analyse files and folders (every supported file below a folder, or those whose name
+    matches ``glob``); a file that cannot be read comes back as its InputError."""
     pack = pack or load_pack()
-    for item in iter_documents(paths):
+    for item in iter_documents(paths, glob):
         yield item if isinstance(item, InputError) else analyse(item, pack, kinds, year, reference_date)
 
 
@@ -77,23 +79,24 @@ def extract(source: str | Path, rules: tuple[str, ...] = (), disable: tuple[str,
     return [analyse_text(str(source), pack=pack, kinds=kinds, year=year, reference_date=reference_date)]
 
 
-def compare_paths(base: str, others: list[str], pack: RulePack | None = None
+def compare_paths(base: str, others: list[str], pack: RulePack | None = None, glob: str | None = None
                   ) -> Iterator[Comparison | InputError]:
-    """BASE (a directive) against each OTHER (documents implementing it). Raises InputError
-    when BASE cannot be read; an OTHER that cannot be read comes back as its InputError."""
+    """BASE (a directive) against each OTHER (documents implementing it; ``glob`` narrows
+    folders). Raises InputError when BASE cannot be read; an OTHER that cannot be read comes
+    back as its InputError."""
     pack = pack or load_pack()
     base_doc = next(analyse_paths([base], pack))
     if isinstance(base_doc, InputError):
         raise base_doc
-    for item in analyse_paths(others, pack):
+    for item in analyse_paths(others, pack, glob=glob):
         yield item if isinstance(item, InputError) else compare(pack, base_doc, item)
 
 
 def check_paths(paths: list[str], pack: RulePack | None = None,
                 checks: dict[str, Check] | None = None, year: int | None = None,
-                reference_date: str | None = None) -> Iterator[Review | InputError]:
+                reference_date: str | None = None, glob: str | None = None) -> Iterator[Review | InputError]:
     """Review each document before filing; a file that cannot be read comes back as its
     InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``)."""
     pack = pack or load_pack()
-    for item in analyse_paths(paths, pack, FACT_KINDS, year, reference_date):
+    for item in analyse_paths(paths, pack, FACT_KINDS, year, reference_date, glob):
         yield item if isinstance(item, InputError) else review(pack, item, checks)

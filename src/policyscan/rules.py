@@ -55,14 +55,18 @@ class Rule:
 
 @dataclass
 class Check:
-    """One review check of ``policyscan check``: severity and message from the pack; a text
-    check also has a compiled pattern. Other keys of its entry are its parameters."""
+    """One review check of ``policyscan check``: severity and message (English, and Chinese
+    for ``--lang zh``) from the pack; a text check also has a compiled pattern. ``variants``
+    are worded messages for particular findings ({name} placeholders filled in by the check).
+    Other keys of its entry are its parameters."""
 
     id: str
     severity: str
     message: str
     pattern: regex.Pattern[str] | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    message_zh: str = ""
+    variants: dict[str, tuple[str, str]] = field(default_factory=dict)  # name → (English, Chinese) templates
 
 
 @dataclass(eq=False)  # hashed by identity: compiled once, then used as a cache key
@@ -309,5 +313,10 @@ def _compile_checks(entries: dict[str, Any], blocks: dict[str, str]) -> dict[str
                 compiled = regex.compile(_expand(str(pattern), blocks, where), regex.V1)
             except regex.error as exc:
                 raise RulePackError(f"{where}: bad pattern: {exc}") from exc
-        checks[cid] = Check(cid, severity, str(params.pop("message", cid)), compiled, params)
+        variants = params.pop("variants", None) or {}
+        if not isinstance(variants, dict) or not all(isinstance(v, dict) and "en" in v for v in variants.values()):
+            raise RulePackError(f"{where}: variants must map a name to {{en: ..., zh: ...}}")
+        checks[cid] = Check(cid, severity, str(params.pop("message", cid)), compiled, params,
+                            str(params.pop("message_zh", "")),
+                            {name: (str(v["en"]), str(v.get("zh", ""))) for name, v in variants.items()})
     return checks

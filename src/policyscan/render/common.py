@@ -9,6 +9,8 @@ from typing import Any, TextIO
 
 from policyscan.model import Fact
 
+from .labels import ENGLISH, Labels
+
 CMP_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": ""}
 
 
@@ -70,7 +72,7 @@ def amount(fields: Mapping[str, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
-def describe(fact: Fact) -> str:
+def describe(fact: Fact, labels: Labels = ENGLISH) -> str:
     """The normalised meaning of a fact, shown next to its source text in the table."""
     fields = fact.fields
     if fact.kind == "quota":
@@ -79,18 +81,16 @@ def describe(fact: Fact) -> str:
     if fact.kind == "deadline":
         relation, date = fields.get("relation") or "", fields.get("date")
         if date is None:
-            return f"{relation} unresolved".strip()
+            return f"{labels(relation) if relation else ''} {labels('unresolved')}".strip()
         if relation == "during":
             return f"{fields.get('begin') or '?'} … {date}"
-        return f"{relation} {date}".strip()
+        return f"{labels(relation) if relation else ''} {date}".strip()
     if fact.kind == "unit":
-        name = fields.get("name") or ""
+        name, role = fields.get("name") or "", fields.get("role") or ""
         # the name is shown only where it differs from the source text (市 → 市党委政府)
-        return f"{fields.get('role') or ''} {name if name != fact.text else ''}".strip()
+        return f"{labels(role) if role else ''} {name if name != fact.text else ''}".strip()
     if fact.kind == "target":
         quota, deadline = fields.get("quota"), fields.get("deadline")
-        parts = [amount(quota) if quota else "", f"by {deadline}" if deadline else ""]
+        parts = [amount(quota) if quota else "", f"{labels('by')} {deadline}" if deadline else ""]
         return " · ".join(p for p in parts if p)
     return ""
-
-

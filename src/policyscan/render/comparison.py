@@ -8,7 +8,7 @@ so several district plans can be read against one directive side by side.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from rich import box
 from rich.console import Console, Group
@@ -16,44 +16,54 @@ from rich.table import Table
 from rich.text import Text
 
 from policyscan.compare import Comparison, FactPair, ItemPair
-from policyscan.model import Document, Fact, Section
+from policyscan.model import Fact, Section
 
 from .common import describe, write_csv, write_json, write_jsonl
+from .labels import ENGLISH, Labels
 
-COMPARE_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown")
+COMPARE_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown", "xlsx", "html")
 KIND_ORDER = ("target", "quota", "deadline", "unit")
 KIND_TITLES = {"item": "Task items", "target": "Targets", "quota": "Quotas",
                "deadline": "Deadlines", "unit": "Lead units (per task item)"}
-_COLUMNS = ("base", "other", "kind", "verdict", "similarity", "detail",
+COLUMNS = ("base", "other", "kind", "verdict", "similarity", "detail",
             "base_section", "base_text", "base_value", "base_start", "base_end",
             "other_section", "other_text", "other_value", "other_start", "other_end")
 
 
-def render_comparisons(comparisons: list[Comparison], fmt: str, out: TextIO,
-                       console_width: int | None = None, changes_only: bool = False) -> None:
-    """Write comparisons (BASE against each OTHER) in ``fmt`` (one of COMPARE_FORMATS).
-    ``changes_only`` leaves out rows where nothing changed (same, same-lead, matched items)."""
+def render_comparisons(comparisons: list[Comparison], fmt: str, out: TextIO | BinaryIO,
+                       console_width: int | None = None, changes_only: bool = False,
+                       labels: Labels = ENGLISH) -> None:
+    """Write comparisons (BASE against each OTHER) in ``fmt`` (one of COMPARE_FORMATS); ``out``
+    is a binary stream for "xlsx", a text stream otherwise. ``changes_only`` leaves out rows
+    where nothing changed (same, same-lead, matched items); ``labels`` translates what people
+    read (table, markdown, xlsx, html)."""
     if fmt == "table":
-        _write_table(comparisons, out, console_width, changes_only)
+        _write_table(comparisons, out, console_width, changes_only, labels)
     elif fmt == "markdown":
-        out.write(_markdown(comparisons, changes_only))
+        out.write(_markdown(comparisons, changes_only, labels))
+    elif fmt == "xlsx":
+        from .xlsx import write_comparisons_xlsx
+        write_comparisons_xlsx(comparisons, out, changes_only, labels)
+    elif fmt == "html":
+        from .report import write_comparisons_html
+        write_comparisons_html(comparisons, out, changes_only, labels)
     elif fmt == "json":
-        write_json(({"summary": c.summary(), "rows": list(_rows(c, changes_only))} for c in comparisons), out)
+        write_json(({"summary": c.summary(), "rows": list(comparison_rows(c, changes_only))} for c in comparisons), out)
     elif fmt == "jsonl":
         write_jsonl(_records(comparisons, changes_only), out)
     elif fmt == "csv":
-        write_csv((r for r in _records(comparisons, changes_only) if r["kind"] != "summary"), out, _COLUMNS)
+        write_csv((r for r in _records(comparisons, changes_only) if r["kind"] != "summary"), out, COLUMNS)
     else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(COMPARE_FORMATS)}")
 
 
 # ---------------------------------------------------------------- records
 
-def _fact_side(prefix: str, fact: Fact | None, doc: Document) -> dict[str, Any]:
+def _fact_side(prefix: str, fact: Fact | None, labels: Labels) -> dict[str, Any]:
     if fact is None:
         return {f"{prefix}_{k}": None for k in ("section", "text", "value", "start", "end")}
     return {f"{prefix}_section": fact.section, f"{prefix}_text": fact.text,
-            f"{prefix}_value": describe(fact), f"{prefix}_start": fact.start, f"{prefix}_end": fact.end}
+            f"{prefix}_value": describe(fact, labels), f"{prefix}_start": fact.start, f"{prefix}_end": fact.end}
 
 
 def _item_side(prefix: str, item: Section | None) -> dict[str, Any]:
@@ -71,8 +81,10 @@ def _unchanged(pair: FactPair | ItemPair) -> bool:
     return _item_verdict(pair) == "matched" if isinstance(pair, ItemPair) else not pair.changed
 
 
-def _rows(c: Comparison, changes_only: bool = False) -> Iterator[dict[str, Any]]:
-    """One record per paired item, then one per fact pair (targets, quotas, deadlines, leads)."""
+def comparison_rows(c: Comparison, changes_only: bool = False, labels: Labels = ENGLISH
+                    ) -> Iterator[dict[str, Any]]:
+    """One record per paired item, then one per fact pair (targets, quotas, deadlines, leads);
+    ``labels`` only words the normalised values (``describe``)."""
     head = {"base": c.base.path, "other": c.other.path}
     for item in c.items:
         if changes_only and _unchanged(item):
@@ -84,20 +96,20 @@ def _rows(c: Comparison, changes_only: bool = False) -> Iterator[dict[str, Any]]
             if changes_only and _unchanged(pair):
                 continue
             yield {**head, "kind": kind, "verdict": pair.verdict, "similarity": pair.similarity,
-                   "detail": pair.detail, **_fact_side("base", pair.base, c.base),
-                   **_fact_side("other", pair.other, c.other)}
+                   "detail": pair.detail, **_fact_side("base", pair.base, labels),
+                   **_fact_side("other", pair.other, labels)}
 
 
 def _records(comparisons: list[Comparison], changes_only: bool) -> Iterator[dict[str, Any]]:
     """JSONL: a summary line per comparison, then its rows."""
     for c in comparisons:
         yield {"kind": "summary", **c.summary()}
-        yield from _rows(c, changes_only)
+        yield from comparison_rows(c, changes_only)
 
 
 # ---------------------------------------------------------------- side-by-side grid
 
-def _grid(comparisons: list[Comparison], kind: str, changes_only: bool) -> list[tuple[Any, list[Any]]]:
+def side_by_side(comparisons: list[Comparison], kind: str, changes_only: bool) -> list[tuple[Any, list[Any]]]:
     """Rows of one kind keyed by the BASE side, with one cell per OTHER document; what an
     OTHER adds gets rows of its own. Items are keyed by Section, facts by Fact. With
     ``changes_only``, a row where no OTHER changed anything is left out."""
@@ -122,87 +134,97 @@ def _grid(comparisons: list[Comparison], kind: str, changes_only: bool) -> list[
     return rows
 
 
-def _cell(side: Section | Fact | None) -> str:
+def _cell(side: Section | Fact | None, labels: Labels = ENGLISH) -> str:
     if side is None:
         return "—"
     if isinstance(side, Section):
         return f"{side.path} {side.title}"
-    value = describe(side)
+    value = describe(side, labels)
     return f"[{side.section or '-'}] {side.text}" + (f" ⟨{value}⟩" if value else "")
 
 
-def _verdict_line(pair: FactPair | ItemPair) -> str:
-    verdict = _item_verdict(pair) if isinstance(pair, ItemPair) else pair.verdict
+def pair_verdict(pair: FactPair | ItemPair) -> str:
+    """The verdict of a fact pair, or matched / missing / added for a task-item pair."""
+    return _item_verdict(pair) if isinstance(pair, ItemPair) else pair.verdict
+
+
+def _verdict_line(pair: FactPair | ItemPair, labels: Labels) -> str:
+    verdict = pair_verdict(pair)
+    shown = verdict.upper() if labels.language == "en" else labels(verdict)
     sim = f" {pair.similarity:.2f}" if pair.similarity is not None else ""
     detail = getattr(pair, "detail", "")
-    return f"{verdict.upper()}{sim}" + (f" ({detail})" if detail else "")
+    return f"{shown}{sim}" + (f" ({detail})" if detail else "")
 
 
-def _other_cell(pair: FactPair | ItemPair | None) -> str:
+def _other_cell(pair: FactPair | ItemPair | None, labels: Labels) -> str:
     if pair is None:
         return "—"
-    return f"{_verdict_line(pair)}\n{_cell(pair.other)}" if pair.other is not None else _verdict_line(pair)
+    line = _verdict_line(pair, labels)
+    return f"{line}\n{_cell(pair.other, labels)}" if pair.other is not None else line
 
 
-_STYLES = {"SAME": "green", "MATCHED": "green", "STRICTER": "cyan", "EARLIER": "cyan",
-           "LOOSER": "red", "LATER": "red", "MISSING": "red", "DIFFERENT": "yellow", "ADDED": "blue",
-           "LEAD": "yellow", "UNRESOLVED": "yellow"}
+# Verdict → colour: green kept, cyan tightened, red loosened or lost, yellow changed, blue added.
+VERDICT_COLOURS = {"same": "green", "same-lead": "green", "matched": "green", "stricter": "cyan",
+                   "earlier": "cyan", "looser": "red", "later": "red", "missing": "red",
+                   "lead-missing": "red", "different-unit": "yellow", "different-lead": "yellow",
+                   "unresolved": "yellow", "added": "blue", "lead-added": "blue"}
 
 
-def _styled(text: str) -> Text:
-    first = text.split(" ", 1)[0].split("\n", 1)[0]
-    style = next((s for key, s in _STYLES.items() if first.startswith(key)), "")
-    out = Text(text)
-    if style:
-        out.stylize(style, 0, len(first))
-    return out
+def _styled_cell(pair: FactPair | ItemPair | None, labels: Labels) -> Text:
+    """The OTHER cell with its verdict (the first word of the cell) in the verdict's colour."""
+    text = Text(_other_cell(pair, labels))
+    if pair is not None:
+        verdict_end = len(_verdict_line(pair, labels).split(" ", 1)[0])
+        text.stylize(VERDICT_COLOURS.get(pair_verdict(pair), ""), 0, verdict_end)
+    return text
 
 
-_SUMMARY_ROWS = (("BASE targets", "base_targets"), ("carried down", "carried_down"),
-                 ("tightened", "tightened"), ("loosened", "loosened"), ("dropped", "dropped"),
-                 ("added", "added"))
+SUMMARY_ROWS = (("BASE targets", "base_targets"), ("carried down", "carried_down"),
+                ("tightened", "tightened"), ("loosened", "loosened"), ("dropped", "dropped"),
+                ("added", "added"))
 
 
-def _coverage(s: dict[str, Any]) -> str:
+def coverage(s: dict[str, Any]) -> str:
+    """Task items of BASE that OTHER matched: "12/15 (80%)"."""
     return f"{s['items_matched']}/{s['base_items']} ({s['coverage']:.0%})"
 
 
-def _summary_table(comparisons: list[Comparison]) -> Table:
+def _summary_table(comparisons: list[Comparison], labels: Labels) -> Table:
     """Metrics as rows, one column per OTHER document, like the tables that follow."""
-    table = Table(title=Text(f"BASE {comparisons[0].base.path}", style="bold"), title_justify="left",
+    table = Table(title=Text(f"{labels('BASE')} {comparisons[0].base.path}", style="bold"), title_justify="left",
                   box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("summary", no_wrap=True)
+    table.add_column(labels("summary"), no_wrap=True)
     for c in comparisons:
         table.add_column(c.other.path, justify="right", overflow="fold", ratio=1)
     summaries = [c.summary() for c in comparisons]
-    for label, key in _SUMMARY_ROWS:
-        table.add_row(label, *(str(s[key]) for s in summaries))
-    table.add_row("task items matched", *(_coverage(s) for s in summaries))
+    for label, key in SUMMARY_ROWS:
+        table.add_row(labels(label), *(str(s[key]) for s in summaries))
+    table.add_row(labels("task items matched"), *(coverage(s) for s in summaries))
     return table
 
 
-def _kind_table(comparisons: list[Comparison], kind: str, changes_only: bool) -> Table | None:
-    grid = _grid(comparisons, kind, changes_only)
+def _kind_table(comparisons: list[Comparison], kind: str, changes_only: bool, labels: Labels) -> Table | None:
+    grid = side_by_side(comparisons, kind, changes_only)
     if not grid:
         return None
-    table = Table(title=Text(KIND_TITLES[kind], style="bold cyan"), title_justify="left",
+    table = Table(title=Text(labels(KIND_TITLES[kind]), style="bold cyan"), title_justify="left",
                   box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False)
-    table.add_column("BASE", overflow="fold", ratio=1)
+    table.add_column(labels("BASE"), overflow="fold", ratio=1)
     for c in comparisons:
         table.add_column(c.other.path, overflow="fold", ratio=1)
     for base, row in grid:
-        table.add_row(Text(_cell(base)), *(_styled(_other_cell(p)) for p in row))
+        table.add_row(Text(_cell(base, labels)), *(_styled_cell(p, labels) for p in row))
     return table
 
 
 def _write_table(comparisons: list[Comparison], out: TextIO, width: int | None,
-                 changes_only: bool) -> None:
+                 changes_only: bool, labels: Labels) -> None:
     console = Console(file=out, width=width, highlight=False, emoji=False)
     if not comparisons:
         return
-    parts: list[Any] = [_summary_table(comparisons)]
+    parts: list[Any] = [_summary_table(comparisons, labels)]
     for kind in ("item",) + KIND_ORDER:
-        table = _kind_table(comparisons, kind, changes_only)
+        table = _kind_table(comparisons, kind, changes_only, labels)
         if table is not None:
             parts.append(table)
     console.print(Group(*parts))
@@ -214,23 +236,24 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def _markdown(comparisons: list[Comparison], changes_only: bool) -> str:
+def _markdown(comparisons: list[Comparison], changes_only: bool, labels: Labels) -> str:
     if not comparisons:
         return ""
     summaries = [c.summary() for c in comparisons]
-    lines = [f"# Comparison with {comparisons[0].base.path}", "",
-             "| summary | " + " | ".join(_md(c.other.path) for c in comparisons) + " |",
+    lines = [f"# {labels('Comparison with {path}', path=comparisons[0].base.path)}", "",
+             f"| {labels('summary')} | " + " | ".join(_md(c.other.path) for c in comparisons) + " |",
              "| --- |" + " ---: |" * len(comparisons)]
-    for label, key in _SUMMARY_ROWS:
-        lines.append(f"| {label} | " + " | ".join(str(s[key]) for s in summaries) + " |")
-    lines.append("| task items matched | " + " | ".join(_coverage(s) for s in summaries) + " |")
+    for label, key in SUMMARY_ROWS:
+        lines.append(f"| {labels(label)} | " + " | ".join(str(s[key]) for s in summaries) + " |")
+    lines.append(f"| {labels('task items matched')} | " + " | ".join(coverage(s) for s in summaries) + " |")
     for kind in ("item",) + KIND_ORDER:
-        grid = _grid(comparisons, kind, changes_only)
+        grid = side_by_side(comparisons, kind, changes_only)
         if not grid:
             continue
-        lines += ["", f"## {KIND_TITLES[kind]}", "",
-                  "| BASE | " + " | ".join(_md(c.other.path) for c in comparisons) + " |",
+        lines += ["", f"## {labels(KIND_TITLES[kind])}", "",
+                  f"| {labels('BASE')} | " + " | ".join(_md(c.other.path) for c in comparisons) + " |",
                   "| --- |" + " --- |" * len(comparisons)]
         for base, row in grid:
-            lines.append(f"| {_md(_cell(base))} | " + " | ".join(_md(_other_cell(p)) for p in row) + " |")
+            lines.append(f"| {_md(_cell(base, labels))} | "
+                         + " | ".join(_md(_other_cell(p, labels)) for p in row) + " |")
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from rich import box
 from rich.console import Console
@@ -17,8 +17,9 @@ from rich.text import Text
 from policyscan.model import FACT_KINDS, Document, Fact
 
 from .common import describe, write_csv, write_json, write_jsonl
+from .labels import ENGLISH, Labels
 
-FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv")
+FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "xlsx", "html")
 
 _BASE_COLUMNS: tuple[str, ...] = ("doc", "kind", "section", "start", "end", "text", "rule")
 # The document's metadata, repeated on each of its rows so a CSV row stands on its own.
@@ -34,22 +35,30 @@ _FIELD_COLUMNS: tuple[str, ...] = (
 def render_facts(
     docs: Iterable[Document],
     fmt: str,
-    out: TextIO,
+    out: TextIO | BinaryIO,
     kinds: Collection[str] | None = None,
     console_width: int | None = None,
+    labels: Labels = ENGLISH,
 ) -> None:
-    """Write the facts of ``docs`` to ``out`` in format ``fmt`` (one of FORMATS).
+    """Write the facts of ``docs`` to ``out`` in format ``fmt`` (one of FORMATS); ``out`` is
+    a binary stream for "xlsx", a text stream otherwise.
 
     ``docs`` is consumed lazily and each document is written as soon as it arrives, so a
     batch of thousands of documents never has to sit in memory, in any format.
 
     ``kinds`` restricts output to those fact kinds; ``console_width`` only affects "table"
-    and exists so tests (and pipes) get a deterministic layout.
+    and exists so tests (and pipes) get a deterministic layout. ``labels`` translates what
+    people read (table, xlsx, html); machine formats stay English.
     """
     if fmt == "table":
-        _write_table(docs, out, kinds, console_width)
-        return
-    if fmt == "jsonl":
+        _write_table(docs, out, kinds, console_width, labels)
+    elif fmt == "xlsx":
+        from .xlsx import write_facts_xlsx
+        write_facts_xlsx(docs, out, kinds, labels)
+    elif fmt == "html":
+        from .report import write_facts_html
+        write_facts_html(docs, out, kinds, labels)
+    elif fmt == "jsonl":
         write_jsonl(_records(docs, kinds), out)
     elif fmt == "json":
         write_json(_document_objects(docs, kinds), out)
@@ -86,15 +95,16 @@ def _rows(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[d
             yield {**{k: meta[k] for k in _DOCUMENT_COLUMNS}, **fact.to_record(doc.path)}
 
 
-def _heading(doc: Document, facts: list[Fact]) -> Text:
+def _heading(doc: Document, facts: list[Fact], labels: Labels) -> Text:
     """Path, year and per-kind counts, then what the document says of itself: enough to
     tell documents apart when scrolling, and to see where the year came from."""
     counts = Counter(f.kind for f in facts)
     known = {kind: i for i, kind in enumerate(FACT_KINDS)}
     order = sorted(counts, key=lambda kind: (known.get(kind, len(known)), kind))
-    summary = ", ".join(f"{kind} {counts[kind]}" for kind in order) or "no facts"
+    summary = ", ".join(f"{labels(kind)} {counts[kind]}" for kind in order) or labels("no facts")
     meta = doc.meta
-    year = f"{meta.year} from {meta.sources.get('year', '?')}" if meta.year is not None else "year unknown"
+    year = (labels("{year} from {source}", year=meta.year, source=meta.sources.get("year", "?"))
+            if meta.year is not None else labels("year unknown"))
     heading = Text(doc.path, style="bold")
     heading.append(f"  ({year})  {summary}")
     about = " · ".join(v for v in (meta.title, meta.doc_number, meta.issuer, meta.issued) if v)
@@ -103,36 +113,37 @@ def _heading(doc: Document, facts: list[Fact]) -> Text:
     return heading
 
 
-def _section_table(section: str, title: str, facts: list[Fact]) -> Table:
+def _section_table(section: str, title: str, facts: list[Fact], labels: Labels) -> Table:
     """One table per section; every column folds so CJK text wraps instead of being cut off."""
     table = Table(
-        title=Text(f"{section or '(preamble)'} {title}".rstrip(), style="bold cyan"),
+        title=Text(f"{section or labels('(preamble)')} {title}".rstrip(), style="bold cyan"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
         pad_edge=False,
     )
     for header in ("kind", "fact text", "what", "offsets"):
-        table.add_column(header, overflow="fold")
+        table.add_column(labels(header), overflow="fold")
     for fact in facts:
         # Text objects, not str: source text may contain "[...]", which rich would read as markup.
-        cells = (fact.kind, fact.text, describe(fact), f"{fact.start}-{fact.end}")
+        cells = (labels(fact.kind), fact.text, describe(fact, labels), f"{fact.start}-{fact.end}")
         table.add_row(*(Text(cell) for cell in cells))
     return table
 
 
 def _write_table(
-    docs: Iterable[Document], out: TextIO, kinds: Collection[str] | None, console_width: int | None
+    docs: Iterable[Document], out: TextIO, kinds: Collection[str] | None, console_width: int | None,
+    labels: Labels,
 ) -> None:
     """Human view; colour only when ``out`` is a terminal (rich decides, we never force it)."""
     console = Console(file=out, width=console_width, highlight=False, emoji=False)
     for doc in docs:
         facts = _selected(doc, kinds)
-        console.print(_heading(doc, facts))
+        console.print(_heading(doc, facts, labels))
         by_section: dict[str, list[Fact]] = {}
         for fact in facts:
             by_section.setdefault(fact.section, []).append(fact)
         titles = {s.path: s.title for s in doc.all_sections()}
         for section, section_facts in by_section.items():
-            console.print(_section_table(section, titles.get(section, ""), section_facts))
+            console.print(_section_table(section, titles.get(section, ""), section_facts, labels))
         console.print()

@@ -4,7 +4,7 @@ where it comes from, status) and the list of findings with section path and quot
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from rich import box
 from rich.console import Console
@@ -14,23 +14,32 @@ from rich.text import Text
 from policyscan.check import Finding, ItemStatus, Review
 
 from .common import write_csv, write_json, write_jsonl
+from .labels import ENGLISH, Labels
 
-CHECK_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown")
+CHECK_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown", "xlsx", "html")
 _COLUMNS = ("doc", "kind", "section", "item", "lead", "responsible", "deadline", "deadline_source",
             "status", "check", "severity", "message", "text", "context", "start", "end")
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
 
 
-def render_reviews(reviews: Iterable[Review], fmt: str, out: TextIO,
-                   console_width: int | None = None) -> None:
-    """Write reviews in ``fmt`` (one of CHECK_FORMATS), document by document."""
+def render_reviews(reviews: Iterable[Review], fmt: str, out: TextIO | BinaryIO,
+                   console_width: int | None = None, labels: Labels = ENGLISH) -> None:
+    """Write reviews in ``fmt`` (one of CHECK_FORMATS), document by document; ``out`` is a
+    binary stream for "xlsx", a text stream otherwise. ``labels`` translates what people read
+    (table, markdown, xlsx, html)."""
     if fmt == "table":
         console = Console(file=out, width=console_width, highlight=False, emoji=False)
         for review in reviews:
-            _print_table(console, review)
+            _print_table(console, review, labels)
     elif fmt == "markdown":
         for review in reviews:
-            out.write(_markdown(review))
+            out.write(_markdown(review, labels))
+    elif fmt == "xlsx":
+        from .xlsx import write_reviews_xlsx
+        write_reviews_xlsx(reviews, out, labels)
+    elif fmt == "html":
+        from .report import write_reviews_html
+        write_reviews_html(reviews, out, labels)
     elif fmt == "json":
         write_json(({"doc": r.doc.path, "errors": r.errors, "warnings": r.warnings,
                      "items": [_item_record(r, i) for i in r.items],
@@ -63,35 +72,53 @@ def _records(reviews: Iterable[Review]) -> Iterator[dict[str, Any]]:
         yield from (_finding_record(review, f) for f in review.findings)
 
 
-def _deadline(status: ItemStatus) -> str:
-    return f"{status.deadline} ({status.deadline_source})" if status.deadline else "—"
+def _deadline(status: ItemStatus, labels: Labels) -> str:
+    return f"{status.deadline} ({labels(status.deadline_source or '')})" if status.deadline else "—"
 
 
-def _print_table(console: Console, review: Review) -> None:
+def status_text(status: ItemStatus, labels: Labels) -> str:
+    """ok, or the ids of the checks the item failed."""
+    return labels("ok") if status.status == "ok" else status.status
+
+
+def finding_message(finding: Finding, labels: Labels) -> str:
+    return labels.message(finding.message, finding.message_zh)
+
+
+def review_heading(review: Review, labels: Labels) -> str:
+    """"12 task items, 3 errors, 1 warnings" (or its Chinese)."""
+    return labels("{items} task items, {errors} errors, {warnings} warnings",
+                  items=len(review.items), errors=review.errors, warnings=review.warnings)
+
+
+_ITEM_COLUMNS = (("item", 3), ("lead units", 2), ("responsible units", 2), ("deadline", 2), ("status", 2))
+
+
+def _print_table(console: Console, review: Review, labels: Labels) -> None:
     heading = Text(review.doc.path, style="bold")
-    heading.append(f"  ({review.doc.year or 'year unknown'})  {len(review.items)} task items, "
-                   f"{review.errors} errors, {review.warnings} warnings")
+    heading.append(f"  ({review.doc.year or labels('year unknown')})  {review_heading(review, labels)}")
     console.print(heading)
     if review.items:
         items = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
-        for header, ratio in (("item", 3), ("lead", 2), ("responsible", 2), ("deadline", 2), ("status", 2)):
-            items.add_column(header, overflow="fold", ratio=ratio)
+        for header, ratio in _ITEM_COLUMNS:
+            items.add_column(labels(header), overflow="fold", ratio=ratio)
         for status in review.items:
-            state = Text(status.status, style="green" if status.status == "ok" else
+            state = Text(status_text(status, labels), style="green" if status.status == "ok" else
                          _SEVERITY_STYLE[max((f.severity for f in status.findings), key=("warning", "error").index)])
             items.add_row(Text(f"{status.item.path} {status.item.title}"), Text("、".join(status.leads) or "—"),
-                          Text("、".join(status.responsible) or "—"), Text(_deadline(status)), state)
+                          Text("、".join(status.responsible) or "—"), Text(_deadline(status, labels)), state)
         console.print(items)
     if review.findings:
-        findings = Table(title=Text("Findings", style="bold"), title_justify="left",
+        findings = Table(title=Text(labels("Findings"), style="bold"), title_justify="left",
                          box=box.SIMPLE_HEAD, pad_edge=False, expand=True, show_lines=True)
-        findings.add_column("check", no_wrap=True)
-        findings.add_column("section", overflow="fold", min_width=7, ratio=1)
-        findings.add_column("finding", overflow="fold", ratio=4)
+        findings.add_column(labels("check"), no_wrap=True)
+        findings.add_column(labels("section"), overflow="fold", min_width=7, ratio=1)
+        findings.add_column(labels("Findings"), overflow="fold", ratio=4)
         for f in review.findings:
-            check = Text(f.severity, style=_SEVERITY_STYLE[f.severity])
+            check = Text(labels(f.severity), style=_SEVERITY_STYLE[f.severity])
             check.append(f"\n{f.check}")
-            findings.add_row(check, Text(f.section or "—"), Text(f"{f.message}\n").append(_quoted(f)))
+            findings.add_row(check, Text(f.section or "—"),
+                             Text(f"{finding_message(f, labels)}\n").append(_quoted(f)))
         console.print(findings)
     console.print()
 
@@ -110,17 +137,18 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _markdown(review: Review) -> str:
-    lines = [f"## {_md(review.doc.path)}", "",
-             f"{len(review.items)} task items, {review.errors} errors, {review.warnings} warnings.", ""]
+def _markdown(review: Review, labels: Labels) -> str:
+    lines = [f"## {_md(review.doc.path)}", "", review_heading(review, labels) + ".", ""]
     if review.items:
-        lines += ["| item | lead | responsible | deadline | status |", "| --- | --- | --- | --- | --- |"]
+        lines += ["| " + " | ".join(labels(h) for h, _ in _ITEM_COLUMNS) + " |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| {_md(s.item.path + ' ' + s.item.title)} | {_md('、'.join(s.leads) or '—')} | "
-                  f"{_md('、'.join(s.responsible) or '—')} | {_deadline(s)} | {s.status} |" for s in review.items]
+                  f"{_md('、'.join(s.responsible) or '—')} | {_deadline(s, labels)} | {status_text(s, labels)} |"
+                  for s in review.items]
         lines.append("")
     if review.findings:
-        lines += ["| severity | check | section | text | message |", "| --- | --- | --- | --- | --- |"]
-        lines += [f"| {f.severity} | {f.check} | {f.section or '—'} | {_md(_quoted(f).plain)} | {_md(f.message)} |"
-                  for f in review.findings]
+        lines += ["| " + " | ".join(labels(h) for h in ("severity", "check", "section", "text", "message")) + " |",
+                  "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {labels(f.severity)} | {f.check} | {f.section or '—'} | {_md(_quoted(f).plain)} | "
+                  f"{_md(finding_message(f, labels))} |" for f in review.findings]
         lines.append("")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,87 @@
+"""The words people read, in English or Chinese (``--lang en|zh``).
+
+Only output meant for people is translated — table headings and columns, verdicts, kind and
+role names, summaries, the Excel and HTML reports. Machine formats (JSON, JSONL, CSV) keep
+their English keys, columns and values whatever the language, so scripts stay stable.
+
+As in gettext, the English text is the message id: ``labels("Targets")`` is "Targets" in
+English and "目标" in Chinese, and a message without a Chinese entry falls back to English
+rather than failing. Messages with ``{placeholders}`` are formatted after translation.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+
+# English message id → Chinese. Grouped by what they name; keep ids exactly as rendered in English.
+ZH: Mapping[str, str] = {
+    # fact kinds and task items
+    "quota": "数量指标", "deadline": "时间节点", "unit": "责任单位", "target": "目标任务", "item": "任务事项",
+    "Quotas": "数量指标", "Deadlines": "时间节点", "Responsible units": "责任单位", "Targets": "目标任务",
+    "Task items": "任务事项", "Lead units (per task item)": "牵头单位(按任务事项)",
+    # fact fields
+    "value": "数值", "low": "下限", "high": "上限", "cmp": "比较", "indicator": "指标", "relation": "时间关系",
+    "date": "日期", "begin": "起始日期", "name": "名称", "role": "角色",
+    # unit roles, deadline relations, comparators
+    "lead": "牵头", "responsible": "责任", "by": "截至", "from": "自", "during": "期间", "in": "于",
+    "unresolved": "未确定", "range": "区间",
+    # document metadata
+    "document": "文件", "documents": "文件", "title": "标题", "doc_number": "发文字号", "issuer": "发文机关",
+    "issued": "成文日期", "year": "年份", "format": "格式", "encoding": "编码", "facts": "要素数",
+    "year unknown": "年份未知", "{year} from {source}": "{year}年(依据:{source})", "no facts": "未发现要素",
+    "(preamble)": "(前言)",
+    # columns
+    "doc": "文件", "kind": "类别", "section": "章节", "start": "起", "end": "止", "text": "原文", "rule": "规则",
+    "fact text": "原文", "what": "规范化结果", "offsets": "位置",
+    # comparison
+    "BASE": "上级文件", "base": "上级文件", "other": "下级文件", "verdict": "结论", "similarity": "相似度",
+    "detail": "说明", "summary": "概况", "Comparison with {path}": "与 {path} 对照",
+    "BASE targets": "上级目标数", "carried down": "已承接", "tightened": "已加严", "loosened": "已放宽",
+    "dropped": "未承接", "added": "新增", "task items matched": "任务事项对应",
+    "same": "一致", "stricter": "更严", "looser": "更宽", "different-unit": "单位不同", "earlier": "提前",
+    "later": "推迟", "same-lead": "牵头单位一致", "different-lead": "牵头单位变更", "lead-missing": "缺牵头单位",
+    "lead-added": "新增牵头单位", "missing": "未承接", "matched": "已对应",
+    "base_section": "上级章节", "base_text": "上级原文", "base_value": "上级规范化结果", "base_start": "上级起",
+    "base_end": "上级止", "other_section": "下级章节", "other_text": "下级原文", "other_value": "下级规范化结果",
+    "other_start": "下级起", "other_end": "下级止",
+    # check
+    "Findings": "问题", "lead units": "牵头单位", "responsible units": "责任单位", "deadline_source": "时限来源",
+    "status": "状态", "check": "检查项", "severity": "级别", "message": "说明", "context": "上下文",
+    "error": "错误", "warning": "警告", "ok": "通过", "own": "本条", "plan": "全文年份",
+    "{items} task items, {errors} errors, {warnings} warnings": "{items} 项任务,{errors} 个错误,{warnings} 个警告",
+}
+
+
+def default_language(environ: Mapping[str, str] | None = None) -> str:
+    """zh when the locale says Chinese (LC_ALL, then LC_MESSAGES, then LANG, as POSIX orders
+    them), else en."""
+    env = os.environ if environ is None else environ
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(variable)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+class Labels:
+    """Translate message ids into one language: ``labels("Targets")``, ``labels("{n} x", n=3)``."""
+
+    def __init__(self, language: str = "en") -> None:
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
+        self.language = language
+        self._catalogue: Mapping[str, str] = ZH if language == "zh" else {}
+
+    def __call__(self, message: str, **values: Any) -> str:
+        text = self._catalogue.get(message, message)
+        return text.format(**values) if values else text
+
+    def message(self, english: str, chinese: str | None) -> str:
+        """A message that carries its own translation (a check's message from the rule pack)."""
+        return chinese if self.language == "zh" and chinese else english
+
+
+ENGLISH = Labels("en")
