@@ -121,10 +121,13 @@ def _body(root):  # noqa: ANN001, ANN202
 
 def _render(element, lines: list[str]) -> None:  # noqa: ANN001
     """Append the element's text to ``lines``: blocks start new lines, a table row is one
-    line with its cells separated by " | ". Walked without recursion (pages nest deeply)."""
+    line with its cells separated by " | ", and inside <pre> the text's own line breaks
+    count (office suites save plain text as one <pre>). Walked without recursion (pages nest
+    deeply)."""
     from lxml import etree
 
     current: list[str] = []
+    preformatted = 0  # depth of open <pre> elements
 
     def flush() -> None:
         line = _SPACES.sub(" ", "".join(current)).strip(" ")
@@ -132,22 +135,34 @@ def _render(element, lines: list[str]) -> None:  # noqa: ANN001
             lines.append(line)
         current.clear()
 
+    def add(text: str | None) -> None:
+        if not text:
+            return
+        if not preformatted:
+            current.append(text)
+            return
+        first, *rest = text.split("\n")
+        current.append(first)
+        for part in rest:
+            flush()
+            current.append(part)
+
     for event, node in etree.iterwalk(element, events=("start", "end")):
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
         if event == "start":
-            if tag in _BLOCK:
-                flush()
-            elif tag == "br":
+            if tag in _BLOCK or tag == "br":
                 flush()
             elif tag in _CELL and "".join(current).strip():
                 current.append(" | ")
-            if node.text and tag:
-                current.append(node.text)
+            preformatted += tag == "pre"
+            if tag:
+                add(node.text)
         else:
             if tag in _BLOCK:
                 flush()
-            if node.tail and node is not element:
-                current.append(node.tail)
+            preformatted -= tag == "pre"
+            if node is not element:
+                add(node.tail)
     flush()
 
 

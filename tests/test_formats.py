@@ -1,0 +1,217 @@
+"""Word, PDF and web-page inputs give the same facts as the plain text they were made from.
+
+The fixtures in tests/formats/ were made from the bundled samples by LibreOffice
+(tests/formats/build.sh): a Word file per sample, a PDF printed from it, the Word file saved
+as a web page, a Word 97 .doc and a two-column PDF. Facts are compared by what they mean —
+kind, value, unit, comparator, date, relation, name, role — not by offset, since each
+format's plain text differs in line breaks.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from policyscan.cli import app
+from policyscan.load import read_document, text_of
+from policyscan.model import Fact, InputError
+from policyscan.pipeline import extract
+
+REPO = Path(__file__).resolve().parents[1]
+FORMATS = REPO / "tests" / "formats"
+SAMPLES = sorted((REPO / "samples").glob("[0-9][0-9][0-9]_*.txt"))
+MIN_F1 = 0.98
+
+
+def _meaning(fact: Fact) -> tuple[object, ...]:
+    """What a fact says, whatever the offsets."""
+    f = fact.fields
+    if fact.kind == "quota":
+        return ("quota", f.get("value"), f.get("low"), f.get("high"), f.get("unit"), f.get("cmp"))
+    if fact.kind == "deadline":
+        return ("deadline", f.get("relation"), f.get("date"), f.get("begin"))
+    if fact.kind == "unit":
+        return ("unit", f.get("name"), f.get("role"))
+    quota = f.get("quota") or {}
+    return ("target", f.get("deadline"), quota.get("value"), quota.get("unit"), quota.get("cmp"))
+
+
+def _agreement(expected: Path, got: Path) -> float:
+    """F1 between the facts of two files, as multisets of meanings."""
+    gold = Counter(_meaning(f) for f in extract(expected)[0].facts)
+    found = Counter(_meaning(f) for f in extract(got)[0].facts)
+    both = sum((gold & found).values())
+    if not gold and not found:
+        return 1.0
+    return 2 * both / (sum(gold.values()) + sum(found.values()))
+
+
+@pytest.mark.parametrize("suffix", ["docx", "pdf", "html"])
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name[:3])
+def test_each_format_gives_the_facts_of_the_text(sample: Path, suffix: str) -> None:
+    converted = FORMATS / f"{sample.name[:3]}.{suffix}"
+    assert _agreement(sample, converted) >= MIN_F1
+
+
+def test_two_column_pdf_is_read_column_by_column() -> None:
+    two_columns = FORMATS / "001-two-columns.pdf"
+    assert _agreement(SAMPLES[1], two_columns) >= MIN_F1
+    text = text_of(str(two_columns))
+    assert "确保低收入群体年人均纯收入不低于8700元" in text
+
+
+@pytest.mark.parametrize("suffix", ["docx", "pdf", "html"])
+def test_offsets_index_the_plain_text_of_the_file(suffix: str) -> None:
+    path = FORMATS / f"001.{suffix}"
+    doc = extract(path)[0]
+    text = text_of(str(path))
+    assert doc.text == text and doc.format == suffix
+    assert doc.facts and all(text[f.start:f.end] == f.text for f in doc.facts)
+
+
+def test_pdf_lines_broken_inside_a_sentence_are_joined() -> None:
+    text = text_of(str(FORMATS / "001.pdf"))
+    assert "全区脱贫群众就业总体规模稳定在2.4万人以上。(牵头单位:区人力社保局" in text
+    assert "重庆市潼南区2025年巩固拓展脱贫攻坚成果工作要点》,现印发给你们" in text
+
+
+def test_the_same_metadata_from_every_format() -> None:
+    expected = extract(SAMPLES[1])[0].meta
+    for suffix in ("docx", "pdf", "html"):
+        meta = extract(FORMATS / f"001.{suffix}")[0].meta
+        assert (meta.doc_number, meta.issued, meta.year) == (expected.doc_number, expected.issued, expected.year)
+
+
+# ---------------------------------------------------------------- errors that name the problem
+
+def _image_only_pdf(path: Path) -> Path:
+    """A PDF of a page image and no text layer, as a scanner makes."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (600, 800), "white")
+    ImageDraw.Draw(page).rectangle((50, 50, 550, 120), fill="black")
+    page.save(path, "PDF")
+    return path
+
+
+def test_scanned_pdf_is_a_named_error_and_the_batch_goes_on(tmp_path: Path) -> None:
+    scan = _image_only_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(InputError, match="scan.pdf: the PDF has no text layer; scanned?"):
+        read_document(str(scan))
+    shutil.copy(SAMPLES[1], tmp_path / "plan.txt")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert "no text layer; scanned?" in result.stderr
+    assert '"kind": "quota"' in result.stdout  # plan.txt was still processed
+
+
+def test_broken_word_file_is_a_named_error(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.docx"
+    broken.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(InputError, match="broken.docx: not a readable Word file"):
+        read_document(str(broken))
+
+
+@pytest.mark.parametrize(("module", "suffix", "extra"), [
+    ("pdfplumber", "pdf", "pdf"), ("docx", "docx", "docx"), ("lxml", "html", "html")])
+def test_missing_optional_library_names_the_extra(monkeypatch: pytest.MonkeyPatch, module: str, suffix: str,
+                                                  extra: str) -> None:
+    monkeypatch.setitem(sys.modules, module, None)  # import fails as if not installed
+    for name in [m for m in sys.modules if m.startswith(module + ".")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    with pytest.raises(InputError, match=rf"pip install 'policyscan\[{extra}\]'"):
+        read_document(str(FORMATS / f"001.{suffix}"))
+
+
+def test_doc_without_libreoffice_says_how_to_convert(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(InputError, match=r"001.doc: reading .doc files needs LibreOffice .* convert it to .docx"):
+        read_document(str(FORMATS / "001.doc"))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice (soffice) is not installed")
+def test_doc_is_read_through_libreoffice() -> None:
+    assert _agreement(SAMPLES[1], FORMATS / "001.doc") >= MIN_F1
+
+
+# ---------------------------------------------------------------- folders, --glob, text
+
+def test_folder_takes_every_supported_format_and_glob_narrows(tmp_path: Path) -> None:
+    for name in ("001.docx", "001.pdf", "001.html"):
+        shutil.copy(FORMATS / name, tmp_path / name)
+    (tmp_path / "notes.md").write_text("# not a policy", encoding="utf-8")
+    runner = CliRunner()
+    every = runner.invoke(app, ["extract", str(tmp_path), "--format", "jsonl", "--kind", "unit"])
+    assert every.exit_code == 0, every.stderr
+    documents = [line for line in every.stdout.splitlines() if '"kind": "document"' in line]
+    assert len(documents) == 3
+    only_pdf = runner.invoke(app, ["extract", str(tmp_path), "--glob", "*.pdf", "--format", "jsonl"])
+    assert [line for line in only_pdf.stdout.splitlines() if '"kind": "document"' in line][0].count("001.pdf") == 1
+    assert "001.docx" not in only_pdf.stdout
+
+
+def test_text_command_prints_what_offsets_index() -> None:
+    path = FORMATS / "001.docx"
+    result = CliRunner().invoke(app, ["text", str(path)])
+    assert result.exit_code == 0
+    assert result.stdout == text_of(str(path))
+    doc = extract(path)[0]
+    fact = doc.facts[0]
+    assert result.stdout[fact.start:fact.end] == fact.text
+
+
+def test_text_command_reports_an_unreadable_file(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["text", str(tmp_path / "missing.pdf")])
+    assert result.exit_code == 1
+    assert "missing.pdf: no such file or directory" in result.stderr
+
+
+# ---------------------------------------------------------------- web pages
+
+GBK_PAGE = """<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>关于印发工作要点的通知_某某区人民政府</title></head><body>
+<div class="header"><div class="nav"><a href="/">首页</a> <a href="/zwgk">政务公开</a></div></div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; 政策文件</div>
+<div class="article">
+<h1>某某区2024年就业工作要点</h1>
+<div id="zoom">
+<p style="text-align:center"><strong>一、工作目标</strong></p>
+<p>到2024年底，全区城镇新增就业不少于1.2万人。</p>
+<table><tr><td>任务</td><td>牵头单位</td></tr><tr><td>技能培训</td><td>区人力社保局</td></tr></table>
+<pre>二、保障措施
+（一）加强组织领导。</pre>
+</div></div>
+<div class="share">分享到：微信 微博</div>
+<div class="footer">主办单位：某某区人民政府办公室 版权所有 网站标识码1234</div>
+</body></html>"""
+
+
+def test_web_page_charset_chrome_and_layout(tmp_path: Path) -> None:
+    page = tmp_path / "page.htm"
+    page.write_bytes(GBK_PAGE.encode("gb18030"))
+    doc = read_document(str(page))
+    lines = doc.text.splitlines()
+    assert doc.encoding == "gb18030"
+    assert "到2024年底，全区城镇新增就业不少于1.2万人。" in lines
+    assert "一、工作目标" in lines and "二、保障措施" in lines and "（一）加强组织领导。" in lines
+    assert "技能培训 | 区人力社保局" in lines  # a table row is one line
+    for chrome in ("首页", "当前位置", "分享到", "主办单位", "网站标识码"):
+        assert chrome not in doc.text
+
+
+def test_page_read_from_stdin_is_recognised_by_its_content() -> None:
+    result = CliRunner().invoke(app, ["text", "-"], input=GBK_PAGE.encode("gb18030"))
+    assert result.exit_code == 0
+    assert "<p" not in result.stdout and "全区城镇新增就业不少于1.2万人" in result.stdout
+
+
+def test_pdf_from_stdin_is_recognised_by_its_bytes() -> None:
+    data = (FORMATS / "001.pdf").read_bytes()
+    result = CliRunner().invoke(app, ["text", "-"], input=data)
+    assert result.exit_code == 0
+    assert result.stdout == text_of(str(FORMATS / "001.pdf"))
