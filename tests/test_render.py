@@ -138,6 +138,19 @@ def test_csv_bom_header_and_round_trip(doc: Document) -> None:
     assert json.loads(target["quota"]) == {"value": 8700, "unit": "元", "cmp": ">="}
 
 
+def test_csv_neutralises_formula_cells() -> None:
+    """Text a spreadsheet would run (=HYPERLINK, +, -, @) stays text; numbers stay numbers."""
+    source = "=HYPERLINK(\"http://x\",\"y\")\n@SUM(A1)\n-1+2\n"
+    facts = [_fact("=HYPERLINK(\"http://x\",\"y\")", source, "quota", "", "r", value=-5, unit="元", cmp="="),
+             _fact("@SUM(A1)", source, "unit", "", "r", name="+区财政局", role="lead"),
+             _fact("-1+2", source, "quota", "", "r", value=1, unit="次", cmp="=")]
+    text = _render([Document(path="=evil.txt", text=source, facts=facts)], "csv")
+    rows = list(csv.DictReader(io.StringIO(text[1:])))
+    assert [row["text"] for row in rows] == ["'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1)", "'-1+2"]
+    assert rows[1]["name"] == "'+区财政局" and rows[0]["doc"] == "'=evil.txt"
+    assert rows[0]["value"] == "-5"  # a number is not neutralised
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
 def test_kinds_filter_machine_formats(doc: Document, fmt: str) -> None:
     text = _render([doc], fmt, kinds={"quota", "unit"})

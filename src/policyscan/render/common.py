@@ -43,12 +43,20 @@ def write_csv(records: Iterable[dict[str, Any]], out: TextIO, columns: Sequence[
         writer.writerow({key: csv_cell(value) for key, value in record.items()})
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def csv_cell(value: Any) -> Any:
-    """Flatten a value into one cell: nested structures as compact JSON, None as empty."""
+    """Flatten a value into one cell: nested structures as compact JSON, None as empty, and
+    text that a spreadsheet would read as a formula (=HYPERLINK(…), @SUM(…)) prefixed with
+    an apostrophe so it stays text. Numbers are left alone: -5 is a number, not a formula."""
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
