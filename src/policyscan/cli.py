@@ -8,6 +8,7 @@ Heavy imports (jieba, the pipeline) happen inside the commands so ``--help`` is 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import sys
 from collections.abc import Iterator
@@ -97,6 +98,8 @@ def _format(fmt: str | None, output: str | None, formats: tuple[str, ...]) -> st
         fmt = _SUFFIX_FORMATS.get(os.path.splitext(output or "")[1].lower(), "table")
     if fmt not in formats:
         raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(formats)})")
+    if fmt == "xlsx" and importlib.util.find_spec("openpyxl") is None:  # fail before reading any input
+        raise _fail("--format xlsx: writing Excel workbooks needs openpyxl: pip install 'policyscan[xlsx]'")
     return fmt
 
 

@@ -52,6 +52,13 @@ ZH: Mapping[str, str] = {
     "status": "状态", "check": "检查项", "severity": "级别", "message": "说明", "context": "上下文",
     "error": "错误", "warning": "警告", "ok": "通过", "own": "本条", "plan": "全文年份",
     "{items} task items, {errors} errors, {warnings} warnings": "{items} 项任务,{errors} 个错误,{warnings} 个警告",
+    # xlsx
+    "unit of measure": "计量单位", "task items": "任务事项数", "errors": "错误数", "warnings": "警告数",
+    "BASE task items": "上级任务事项数", "coverage": "覆盖率", "differences": "差异数", "Summary": "概况",
+    # html report
+    "Extracted facts": "要素提取结果", "Comparison": "对照", "Plan review": "方案审查", "Documents": "文件列表",
+    "no documents": "没有文件", "no findings": "未发现问题", "Details": "详情", "close": "关闭",
+    "Go to counterpart": "转到对应要素", "OTHER": "下级文件", "Changes": "差异", "changes only": "只看差异",
 }
 
 
