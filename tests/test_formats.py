@@ -8,6 +8,7 @@ format's plain text differs in line breaks.
 """
 from __future__ import annotations
 
+import copy
 import shutil
 import sys
 from collections import Counter
@@ -215,3 +216,51 @@ def test_pdf_from_stdin_is_recognised_by_its_bytes() -> None:
     result = CliRunner().invoke(app, ["text", "-"], input=data)
     assert result.exit_code == 0
     assert result.stdout == text_of(str(FORMATS / "001.pdf"))
+
+
+# ---------------------------------------------------------------- Word numbering
+
+def _numbered_word_file(path: Path) -> Path:
+    """A Word file whose headings are numbered by Word (一、 and （一）), not typed: the list
+    of the "List Number" style switched to Chinese counting, one heading numbered through its
+    style and one through its own numbering properties at the second level."""
+    import docx
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    style_num = document.styles["List Number"].element.pPr.numPr
+    num_id = style_num.numId.val
+    numbering = document.part.numbering_part.element
+    abstract_id = next(n for n in numbering.iter(qn("w:num")) if n.get(qn("w:numId")) == str(num_id)) \
+        .find(qn("w:abstractNumId")).get(qn("w:val"))
+    abstract = next(a for a in numbering.iter(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == abstract_id)
+    if len(abstract.findall(qn("w:lvl"))) == 1:  # the template's list has one level: add a second
+        second = copy.deepcopy(abstract.find(qn("w:lvl")))
+        second.set(qn("w:ilvl"), "1")
+        abstract.find(qn("w:lvl")).addnext(second)
+    for level in abstract.iter(qn("w:lvl")):
+        depth = int(level.get(qn("w:ilvl")))
+        level.find(qn("w:numFmt")).set(qn("w:val"), "chineseCounting")
+        level.find(qn("w:lvlText")).set(qn("w:val"), "%1、" if depth == 0 else f"（%{depth + 1}）")
+    document.add_paragraph("工作目标", style="List Number")
+    document.add_paragraph("到2025年底，技能培训不少于500人次。")
+    document.add_paragraph("主要任务", style="List Number")
+    task = document.add_paragraph("加强技能培训。（牵头单位：区人力社保局）")
+    num_pr = task._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_numId().val = num_id
+    num_pr.get_or_add_ilvl().val = 1
+    table = document.add_table(rows=2, cols=2)
+    for cell, text in zip(table._cells, ("任务", "责任单位", "技能培训", "区人力社保局")):
+        cell.text = text
+    document.save(path)
+    return path
+
+
+def test_word_numbering_is_rendered_back(tmp_path: Path) -> None:
+    doc = extract(_numbered_word_file(tmp_path / "numbered.docx"))[0]
+    assert doc.text.splitlines() == ["一、工作目标", "到2025年底，技能培训不少于500人次。", "二、主要任务",
+                                     "（一）加强技能培训。（牵头单位：区人力社保局）", "任务 | 责任单位",
+                                     "技能培训 | 区人力社保局"]
+    assert [s.path for s in doc.all_sections()] == ["一", "二", "二/(一)"]
+    lead = next(f for f in doc.facts if f.kind == "unit")
+    assert (lead.fields["name"], lead.fields["role"], lead.section) == ("区人力社保局", "lead", "二/(一)")

@@ -68,14 +68,33 @@ class _Numbering:
             for ilvl, level in abstract.get(ref.get(f"{_W}val", ""), {}).items():
                 self.levels[(num.get(f"{_W}numId", ""), ilvl)] = level
 
+    @staticmethod
+    def _numbering_of(paragraph: Any) -> tuple[str, int] | None:
+        """(numId, level) of a paragraph: its own, or its style's (a heading style linked to a
+        list numbers every heading without a numPr of the paragraph's own)."""
+        num_id: str | None = None
+        ilvl: int | None = None
+        props = [paragraph._p.pPr]
+        style = paragraph.style
+        while style is not None:
+            props.append(style.element.pPr)
+            style = style.base_style
+        for prop in props:
+            num_pr = prop.numPr if prop is not None else None
+            if num_pr is None:
+                continue
+            if num_id is None and num_pr.numId is not None:
+                num_id = str(num_pr.numId.val)
+            if ilvl is None and num_pr.ilvl is not None:
+                ilvl = int(num_pr.ilvl.val)
+        return None if num_id in (None, "0") else (num_id, ilvl or 0)
+
     def label(self, paragraph: Any) -> str:
         """The rendered number of a numbered paragraph ("一、", "（二）"), or ""."""
-        props = paragraph._p.pPr
-        num_pr = props.numPr if props is not None else None
-        if num_pr is None or num_pr.numId is None:
+        numbering = self._numbering_of(paragraph)
+        if numbering is None:
             return ""
-        num_id = str(num_pr.numId.val)
-        ilvl = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
+        num_id, ilvl = numbering
         level = self.levels.get((num_id, ilvl))
         if level is None:
             return ""
