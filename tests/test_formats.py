@@ -264,3 +264,44 @@ def test_word_numbering_is_rendered_back(tmp_path: Path) -> None:
     assert [s.path for s in doc.all_sections()] == ["一", "二", "二/(一)"]
     lead = next(f for f in doc.facts if f.kind == "unit")
     assert (lead.fields["name"], lead.fields["role"], lead.section) == ("区人力社保局", "lead", "二/(一)")
+
+
+# ---------------------------------------------------------------- real saved government pages
+
+GOV = FORMATS / "gov"
+JIANGXI = GOV / "jiangxi_putonggaozhong_yurenfangshi_gaige_shishiyijian.html"
+LISHUI = GOV / "lishui_tuiyishibing_anzhi_renwu_tongzhi.html"
+# What page furniture reads like on these sites (tests/formats/gov/SOURCES.md).
+CHROME = ("扫一扫", "关闭窗口", "打印本页", "当前位置", "上一篇", "下一篇", "主办单位", "网站标识码", "ICP备",
+          "浏览次数", "分享到", "字号", "政策文件 江西省人民政府")
+
+
+@pytest.mark.parametrize("page", [JIANGXI, LISHUI], ids=["jiangxi", "lishui"])
+def test_saved_government_page_reads_as_its_article(page: Path) -> None:
+    text = text_of(str(page))
+    assert not [chrome for chrome in CHROME if chrome in text]
+    assert "<" not in text and "&nbsp;" not in text
+
+
+def test_saved_government_page_gives_its_facts_and_metadata() -> None:
+    doc = extract(JIANGXI)[0]
+    meta = doc.meta
+    assert (meta.title, meta.doc_number, meta.issued, meta.year) == (
+        "江西省人民政府办公厅关于新时代推进普通高中育人方式改革的实施意见", "赣府厅发〔2020〕4号", "2020-02-05", 2020)
+    found = {(f.kind, f.text, f.section) for f in doc.facts}
+    assert {("deadline", "到2022年", "一/(三)"), ("quota", "30所左右", "四/(十三)"), ("deadline", "2020年底前", "六/(十八)"),
+            ("quota", "66人以上", "六/(十九)"), ("quota", "控制在5%以内", "六/(十九)"),
+            ("quota", "不低于1000元", "六/(二十)"), ("quota", "100个", "二/(四)")} <= found
+    quota = next(f for f in doc.facts if f.text == "控制在5%以内")
+    assert (quota.fields["value"], quota.fields["unit"], quota.fields["cmp"]) == (5, "%", "<=")
+    # 25 numbered paragraphs; every measure after the general requirements (一) names its
+    # responsible units: （责任单位：…）
+    paragraphs = [s for s in doc.all_sections() if s.path.count("/") == 1]
+    assert len(paragraphs) == 25
+    assert all(doc.facts_in("unit", s.start, s.end) for s in paragraphs if not s.path.startswith("一/"))
+
+
+def test_paragraphs_inside_a_table_cell_stay_in_their_row() -> None:
+    lines = text_of(str(LISHUI)).splitlines()
+    assert "1 | 丽水国家粮食储备库 | 1 | 事业" in lines
+    assert "序号 | 安置单位名称 | 安置 任务 | 岗位 类别" in lines

@@ -27,21 +27,26 @@ _FRONT_MATTER = ("索引号", "索 引 号", "发文机关", "发文字号", "�
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "form", "select", "option", "button", "input",
               "textarea", "nav", "header", "footer", "aside", "svg", "object", "embed", "img", "map", "link",
               "meta", "head")
-# Words ids and classes of page furniture are made of (split on -, _ and spaces).
+# Words ids and classes of page furniture are made of (split on -, _ and spaces), and the
+# prefixes of run-together ones (bdsharebuttonbox, qrcodeBox).
 _CHROME_WORDS = frozenset("""nav navbar menu breadcrumb crumb crumbs location position dqwz curpos footer foot
-bottom share bdshare jiathis related relevant xgwz xglj xgxx toolbar print qrcode ewm erweima copyright
-banner sidebar side search login top header tool tools pages-date fenxiang pagination page-nav""".split())
+bottom share bdshare jiathis related relevant xgwz xglj xgxx toolbar print qrcode qr ewm erweima copyright
+banner sidebar side search login top header tool tools pages-date fenxiang pagination page-nav close""".split())
+_CHROME_PREFIXES = ("bdshare", "share", "qrcode", "erweima", "breadcrumb", "fenxiang", "jiathis")
 _CHROME_MAX_TEXT = 300  # characters: furniture is short; a block that long is content whatever it is called
-# Containers government CMSs put the body in.
-_BODY_IDS = ("UCAP-CONTENT", "zoom", "Zoom", "content", "Content", "article", "ArticleContent", "fontzoom",
-             "text", "mainText")
-_BODY_CLASSES = ("pages_content", "TRS_Editor", "Custom_UnionStyle", "article-content", "article", "xl_content",
-                 "conTxt", "content", "detail", "main-content", "txt", "zw")
+_CELL_MAX_TEXT = 600  # characters: a longer cell is a page section laid out in a table, not a datum
+# Containers government CMSs put the body in, most specific first: an id names one element,
+# a class token (whole, not a part of bt-article-y) may name a wrapper.
+_BODY_IDS = ("UCAP-CONTENT", "zoom", "Zoom", "fontzoom", "ArticleContent", "mainText", "article", "content",
+             "Content", "text")
+_BODY_CLASSES = ("pages_content", "TRS_Editor", "trs_editor_view", "Custom_UnionStyle", "zoom", "article-content",
+                 "xl_content", "conTxt", "article", "content", "detail", "main-content", "txt", "zw")
+_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜—–]|-{1,2}|\s)\s*")
 _BLOCK = frozenset("""p div h1 h2 h3 h4 h5 h6 li ul ol table tbody thead tfoot tr section article center
 blockquote dd dt dl pre address main body html caption""".split())
 _CELL = frozenset(("td", "th"))
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+_SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")  # &nbsp; too: editors pad lines with it
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
@@ -64,6 +69,10 @@ def _words(element) -> set[str]:  # noqa: ANN001 - an lxml element
         part.lower() for w in re.split(r"\s+", attrs) for part in w.split("-") if part}
 
 
+def _is_chrome(element) -> bool:  # noqa: ANN001
+    return any(w in _CHROME_WORDS or w.startswith(_CHROME_PREFIXES) for w in _words(element))
+
+
 def _text_len(element) -> int:  # noqa: ANN001
     return len(_HAN.findall(element.text_content()))
 
@@ -82,8 +91,15 @@ def _strip_furniture(root) -> None:  # noqa: ANN001
         tag = element.tag.lower()
         if tag in _DROP_TAGS:
             element.drop_tree()
-        elif _words(element) & _CHROME_WORDS and len(element.text_content()) < _CHROME_MAX_TEXT:
+        elif _is_chrome(element) and len(element.text_content()) < _CHROME_MAX_TEXT:
             element.drop_tree()
+
+
+def _document_title(title: str) -> str:
+    """The document's own title out of a page title that adds the site and column names
+    ("关于…的通知_政策文件_某市人民政府", "某省人民政府 政策文件 关于…的意见"): the longest part."""
+    parts = _TITLE_SEPARATORS.split(_SPACES.sub(" ", title).strip())
+    return max(parts, key=lambda part: len(_HAN.findall(part)), default="")
 
 
 def _metadata_tables(root) -> list:  # noqa: ANN001
@@ -98,14 +114,18 @@ def _metadata_tables(root) -> list:  # noqa: ANN001
 
 
 def _body(root):  # noqa: ANN001, ANN202
-    """The block holding the running text: a known container with text in it, else the
-    block with the most non-link Chinese text, descending while one child holds nearly all."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if (element.get("id") in _BODY_IDS or _words(element) & {c.lower() for c in _BODY_CLASSES}) \
-                and _text_len(element) >= 100:
-            return element
+    """The block holding the running text: a known container with text in it (ids before
+    classes, each in the order of the lists), else the block with the most non-link Chinese
+    text, descending while one child holds nearly all."""
+    for wanted in _BODY_IDS:
+        for element in root.iterfind(f".//*[@id='{wanted}']"):
+            if _text_len(element) >= 100:
+                return element
+    for wanted in _BODY_CLASSES:
+        for element in root.iter():
+            if isinstance(element.tag, str) and wanted in (element.get("class") or "").split() \
+                    and _text_len(element) >= 100:
+                return element
     best, best_score = root, -1
     for element in root.iter("div", "td", "article", "section", "main", "body"):
         score = _text_len(element) - 2 * _link_len(element)
@@ -119,15 +139,24 @@ def _body(root):  # noqa: ANN001, ANN202
         best = heavy[0]
 
 
+def _inline_cells(element) -> set:  # noqa: ANN001
+    """Table cells whose paragraphs are one cell of a row (a data table), unlike the cells of a
+    layout table that hold a page section: no table inside, and short."""
+    return {cell for cell in element.iter("td", "th")
+            if next(cell.iter("table"), None) is None and len(cell.text_content()) <= _CELL_MAX_TEXT}
+
+
 def _render(element, lines: list[str]) -> None:  # noqa: ANN001
     """Append the element's text to ``lines``: blocks start new lines, a table row is one
-    line with its cells separated by " | ", and inside <pre> the text's own line breaks
-    count (office suites save plain text as one <pre>). Walked without recursion (pages nest
-    deeply)."""
+    line with its cells separated by " | " (paragraphs inside a data cell stay in the cell),
+    and inside <pre> the text's own line breaks count (office suites save plain text as one
+    <pre>). Walked without recursion (pages nest deeply)."""
     from lxml import etree
 
     current: list[str] = []
     preformatted = 0  # depth of open <pre> elements
+    inline = _inline_cells(element)
+    in_cell = 0  # depth of open data cells
 
     def flush() -> None:
         line = _SPACES.sub(" ", "".join(current)).strip(" ")
@@ -147,19 +176,28 @@ def _render(element, lines: list[str]) -> None:  # noqa: ANN001
             flush()
             current.append(part)
 
+    def boundary() -> None:
+        """A block starts or ends: a new line, or a space inside a data cell."""
+        if in_cell:
+            current.append(" ")
+        else:
+            flush()
+
     for event, node in etree.iterwalk(element, events=("start", "end")):
         tag = node.tag.lower() if isinstance(node.tag, str) else ""
         if event == "start":
-            if tag in _BLOCK or tag == "br":
-                flush()
-            elif tag in _CELL and "".join(current).strip():
+            if tag in _CELL and "".join(current).strip():
                 current.append(" | ")
+            elif tag in _BLOCK or tag == "br":
+                boundary()
+            in_cell += node in inline
             preformatted += tag == "pre"
             if tag:
                 add(node.text)
         else:
+            in_cell -= node in inline
             if tag in _BLOCK:
-                flush()
+                boundary()
             preformatted -= tag == "pre"
             if node is not element:
                 add(node.tail)
@@ -179,7 +217,7 @@ def html_to_text(data: bytes, name: str) -> tuple[str, str]:
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"{name}: not a readable web page ({exc})") from exc
     title = root.find(".//title")
-    title_text = _SPACES.sub(" ", title.text_content()).strip() if title is not None else ""
+    title_text = _document_title(title.text_content()) if title is not None else ""
     _strip_furniture(root)
     body = _body(root)
     lines: list[str] = []
@@ -187,9 +225,9 @@ def html_to_text(data: bytes, name: str) -> tuple[str, str]:
         if table is not body and not any(ancestor is body for ancestor in table.iterancestors()):
             _render(table, lines)
             break
-    if not lines and _HAN.search(title_text):
-        lines.append(title_text)  # the page title names the document when no metadata table does
     _render(body, lines)
+    if _HAN.search(title_text) and not any(title_text in _SPACES.sub("", line) for line in lines[:8]):
+        lines.insert(0, title_text)  # the page title names the document when the page text does not
     if not any(_HAN.search(line) for line in lines):
         raise InputError(f"{name}: no text found in the web page")
     return "\n".join(lines) + "\n", encoding
