@@ -91,7 +91,7 @@ def facts_workbook(docs: list[Document], labels: Labels = EN, **kwargs: object) 
 
 def test_kind_fields_split_the_csv_field_columns() -> None:
     """The per-kind sheets show exactly the CSV's field columns, nothing lost or invented."""
-    assert tuple(chain(*xlsx.KIND_FIELDS.values())) == facts_render._FIELD_COLUMNS
+    assert tuple(chain(*xlsx.KIND_FIELDS.values())) == facts_render.FIELD_COLUMNS
 
 
 def test_facts_one_sheet_per_kind_with_every_fact(docs: dict[str, Document]) -> None:

@@ -21,11 +21,11 @@ from .labels import ENGLISH, Labels
 
 FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "xlsx", "html")
 
-_BASE_COLUMNS: tuple[str, ...] = ("doc", "kind", "section", "start", "end", "text", "rule")
+BASE_COLUMNS: tuple[str, ...] = ("doc", "kind", "section", "start", "end", "text", "rule")
 # The document's metadata, repeated on each of its rows so a CSV row stands on its own.
-_DOCUMENT_COLUMNS: tuple[str, ...] = ("title", "doc_number", "issuer", "issued", "year")
+DOCUMENT_COLUMNS: tuple[str, ...] = ("title", "doc_number", "issuer", "issued", "year")
 # Union of the kind-specific fields, in a fixed order so CSV columns are stable across runs.
-_FIELD_COLUMNS: tuple[str, ...] = (
+FIELD_COLUMNS: tuple[str, ...] = (
     "value", "low", "high", "unit", "cmp", "indicator",  # quota
     "relation", "date", "begin",  # deadline
     "name", "role",  # unit
@@ -63,12 +63,12 @@ def render_facts(
     elif fmt == "json":
         write_json(_document_objects(docs, kinds), out)
     elif fmt == "csv":
-        write_csv(_rows(docs, kinds), out, _BASE_COLUMNS + _FIELD_COLUMNS + _DOCUMENT_COLUMNS)
+        write_csv(_rows(docs, kinds), out, BASE_COLUMNS + FIELD_COLUMNS + DOCUMENT_COLUMNS)
     else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
-def _selected(doc: Document, kinds: Collection[str] | None) -> list[Fact]:
+def selected_facts(doc: Document, kinds: Collection[str] | None) -> list[Fact]:
     """The facts of ``doc`` the user asked for, in their (start-sorted) order."""
     return [f for f in doc.facts if kinds is None or f.kind in kinds]
 
@@ -77,22 +77,22 @@ def _records(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterato
     """JSONL: per document its ``document`` record, then its facts in order."""
     for doc in docs:
         yield doc.meta.to_record(doc.path)
-        for fact in _selected(doc, kinds):
+        for fact in selected_facts(doc, kinds):
             yield fact.to_record(doc.path)
 
 
 def _document_objects(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
     """JSON: one object per document, its metadata with its facts inside."""
     for doc in docs:
-        yield {**doc.meta.to_record(doc.path), "facts": [f.to_record(doc.path) for f in _selected(doc, kinds)]}
+        yield {**doc.meta.to_record(doc.path), "facts": [f.to_record(doc.path) for f in selected_facts(doc, kinds)]}
 
 
 def _rows(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
     """CSV: one row per fact, with its document's metadata in the last columns."""
     for doc in docs:
         meta = doc.meta.to_record(doc.path)
-        for fact in _selected(doc, kinds):
-            yield {**{k: meta[k] for k in _DOCUMENT_COLUMNS}, **fact.to_record(doc.path)}
+        for fact in selected_facts(doc, kinds):
+            yield {**{k: meta[k] for k in DOCUMENT_COLUMNS}, **fact.to_record(doc.path)}
 
 
 def _heading(doc: Document, facts: list[Fact], labels: Labels) -> Text:
@@ -138,7 +138,7 @@ def _write_table(
     """Human view; colour only when ``out`` is a terminal (rich decides, we never force it)."""
     console = Console(file=out, width=console_width, highlight=False, emoji=False)
     for doc in docs:
-        facts = _selected(doc, kinds)
+        facts = selected_facts(doc, kinds)
         console.print(_heading(doc, facts, labels))
         by_section: dict[str, list[Fact]] = {}
         for fact in facts:

@@ -19,7 +19,7 @@ from .labels import ENGLISH, Labels
 CHECK_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown", "xlsx", "html")
 _COLUMNS = ("doc", "kind", "section", "item", "lead", "responsible", "deadline", "deadline_source",
             "status", "check", "severity", "message", "text", "context", "start", "end")
-_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
 
 
 def render_reviews(reviews: Iterable[Review], fmt: str, out: TextIO | BinaryIO,
@@ -42,8 +42,8 @@ def render_reviews(reviews: Iterable[Review], fmt: str, out: TextIO | BinaryIO,
         write_reviews_html(reviews, out, labels)
     elif fmt == "json":
         write_json(({"doc": r.doc.path, "errors": r.errors, "warnings": r.warnings,
-                     "items": [_item_record(r, i) for i in r.items],
-                     "findings": [_finding_record(r, f) for f in r.findings]} for r in reviews), out)
+                     "items": [item_record(r, i) for i in r.items],
+                     "findings": [finding_record(r, f) for f in r.findings]} for r in reviews), out)
     elif fmt == "jsonl":
         write_jsonl(_records(reviews), out)
     elif fmt == "csv":
@@ -52,14 +52,14 @@ def render_reviews(reviews: Iterable[Review], fmt: str, out: TextIO | BinaryIO,
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(CHECK_FORMATS)}")
 
 
-def _item_record(review: Review, status: ItemStatus) -> dict[str, Any]:
+def item_record(review: Review, status: ItemStatus) -> dict[str, Any]:
     return {"doc": review.doc.path, "kind": "item", "section": status.item.path,
             "item": status.item.title, "lead": status.leads, "responsible": status.responsible,
             "deadline": status.deadline, "deadline_source": status.deadline_source,
             "status": status.status, "start": status.item.start, "end": status.item.end}
 
 
-def _finding_record(review: Review, finding: Finding) -> dict[str, Any]:
+def finding_record(review: Review, finding: Finding) -> dict[str, Any]:
     return {"doc": review.doc.path, "kind": "finding", "section": finding.section,
             "check": finding.check, "severity": finding.severity, "message": finding.message,
             "text": finding.text, "context": finding.context, "start": finding.start, "end": finding.end}
@@ -68,11 +68,11 @@ def _finding_record(review: Review, finding: Finding) -> dict[str, Any]:
 def _records(reviews: Iterable[Review]) -> Iterator[dict[str, Any]]:
     """JSONL and CSV: the items of each document, then its findings."""
     for review in reviews:
-        yield from (_item_record(review, i) for i in review.items)
-        yield from (_finding_record(review, f) for f in review.findings)
+        yield from (item_record(review, i) for i in review.items)
+        yield from (finding_record(review, f) for f in review.findings)
 
 
-def _deadline(status: ItemStatus, labels: Labels) -> str:
+def deadline_text(status: ItemStatus, labels: Labels) -> str:
     return f"{status.deadline} ({labels(status.deadline_source or '')})" if status.deadline else "—"
 
 
@@ -104,9 +104,9 @@ def _print_table(console: Console, review: Review, labels: Labels) -> None:
             items.add_column(labels(header), overflow="fold", ratio=ratio)
         for status in review.items:
             state = Text(status_text(status, labels), style="green" if status.status == "ok" else
-                         _SEVERITY_STYLE[max((f.severity for f in status.findings), key=("warning", "error").index)])
+                         SEVERITY_STYLE[max((f.severity for f in status.findings), key=("warning", "error").index)])
             items.add_row(Text(f"{status.item.path} {status.item.title}"), Text("、".join(status.leads) or "—"),
-                          Text("、".join(status.responsible) or "—"), Text(_deadline(status, labels)), state)
+                          Text("、".join(status.responsible) or "—"), Text(deadline_text(status, labels)), state)
         console.print(items)
     if review.findings:
         findings = Table(title=Text(labels("Findings"), style="bold"), title_justify="left",
@@ -115,7 +115,7 @@ def _print_table(console: Console, review: Review, labels: Labels) -> None:
         findings.add_column(labels("section"), overflow="fold", min_width=7, ratio=1)
         findings.add_column(labels("Findings"), overflow="fold", ratio=4)
         for f in review.findings:
-            check = Text(labels(f.severity), style=_SEVERITY_STYLE[f.severity])
+            check = Text(labels(f.severity), style=SEVERITY_STYLE[f.severity])
             check.append(f"\n{f.check}")
             findings.add_row(check, Text(f.section or "—"),
                              Text(f"{finding_message(f, labels)}\n").append(_quoted(f)))
@@ -142,7 +142,7 @@ def _markdown(review: Review, labels: Labels) -> str:
     if review.items:
         lines += ["| " + " | ".join(labels(h) for h, _ in _ITEM_COLUMNS) + " |", "| --- | --- | --- | --- | --- |"]
         lines += [f"| {_md(s.item.path + ' ' + s.item.title)} | {_md('、'.join(s.leads) or '—')} | "
-                  f"{_md('、'.join(s.responsible) or '—')} | {_deadline(s, labels)} | {status_text(s, labels)} |"
+                  f"{_md('、'.join(s.responsible) or '—')} | {deadline_text(s, labels)} | {status_text(s, labels)} |"
                   for s in review.items]
         lines.append("")
     if review.findings:

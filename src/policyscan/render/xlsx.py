@@ -31,9 +31,9 @@ from policyscan.model import FACT_KINDS, Document, Fact, PolicyscanError
 
 from .common import FORMULA_STARTS, amount, csv_cell, describe
 from .comparison import COLUMNS, KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, comparison_rows
-from .facts import _BASE_COLUMNS, _DOCUMENT_COLUMNS, _selected
+from .facts import BASE_COLUMNS, DOCUMENT_COLUMNS, selected_facts
 from .labels import Labels
-from .review import _SEVERITY_STYLE, _finding_record, _item_record, finding_message, status_text
+from .review import SEVERITY_STYLE, finding_record, item_record, finding_message, status_text
 
 try:
     from openpyxl import Workbook
@@ -52,14 +52,14 @@ MAX_WIDTH = 60  # widest column, in Latin characters; wider text wraps
 _MAX_CELL = 32767  # characters Excel holds in one cell
 _INVALID_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
-# The fields each fact kind fills: facts._FIELD_COLUMNS (the CSV's), split by kind.
+# The fields each fact kind fills: facts.FIELD_COLUMNS (the CSV's), split by kind.
 KIND_FIELDS: Mapping[str, tuple[str, ...]] = {
     "quota": ("value", "low", "high", "unit", "cmp", "indicator"),
     "deadline": ("relation", "date", "begin"),
     "unit": ("name", "role"),
     "target": ("deadline", "quota"),
 }
-_FACT_COLUMNS = tuple(c for c in _BASE_COLUMNS if c != "kind")  # the sheet is the kind
+_FACT_COLUMNS = tuple(c for c in BASE_COLUMNS if c != "kind")  # the sheet is the kind
 KIND_SHEETS: Mapping[str, str] = {"quota": "Quotas", "deadline": "Deadlines", "unit": "Responsible units",
                                   "target": "Targets"}
 _SUMMARY_COLUMNS = ("base", "other", *(key for _, key in SUMMARY_ROWS),
@@ -81,7 +81,7 @@ _TRANSLATED = frozenset({"verdict", "severity", "role", "relation", "cmp", "dead
 _LIGHT = {"green": "C6EFCE", "cyan": "CCECF0", "red": "FFC7CE", "yellow": "FFEB9C", "blue": "DDEBF7"}
 _FILLS: Mapping[str, Mapping[str, PatternFill]] = {
     "verdict": {v: PatternFill("solid", fgColor=_LIGHT[c]) for v, c in VERDICT_COLOURS.items()},
-    "severity": {s: PatternFill("solid", fgColor=_LIGHT[style.split()[-1]]) for s, style in _SEVERITY_STYLE.items()},
+    "severity": {s: PatternFill("solid", fgColor=_LIGHT[style.split()[-1]]) for s, style in SEVERITY_STYLE.items()},
 }
 _BOLD = Font(bold=True)
 _TOP = Alignment(vertical="top")
@@ -219,12 +219,12 @@ def write_facts_xlsx(docs: Iterable[Document], out: BinaryIO, kinds: Collection[
     """A documents sheet (metadata and fact counts), then one sheet per requested fact kind."""
     chosen = [kind for kind in FACT_KINDS if kinds is None or kind in kinds]
     book = _Book(labels)
-    documents = book.sheet("Documents", _columns(("doc", *_DOCUMENT_COLUMNS, "format"))
+    documents = book.sheet("Documents", _columns(("doc", *DOCUMENT_COLUMNS, "format"))
                            + [(kind, kind) for kind in chosen])
     sheets = {kind: book.sheet(KIND_SHEETS[kind], _columns((*_FACT_COLUMNS, *KIND_FIELDS[kind], "what")))
               for kind in chosen}
     for doc in docs:
-        facts = _selected(doc, chosen)
+        facts = selected_facts(doc, chosen)
         counts = Counter(f.kind for f in facts)
         documents.append({**doc.meta.to_record(doc.path), "format": doc.format, **{k: counts[k] for k in chosen}})
         for fact in facts:
@@ -266,7 +266,7 @@ def write_reviews_xlsx(reviews: Iterable[Review], out: BinaryIO, labels: Labels)
         documents.append({"doc": review.doc.path, "year": review.doc.year, "items": len(review.items),
                           "errors": review.errors, "warnings": review.warnings})
         for status in review.items:
-            items.append({**_item_record(review, status), "status": status_text(status, labels)})
+            items.append({**item_record(review, status), "status": status_text(status, labels)})
         for finding in review.findings:
-            findings.append({**_finding_record(review, finding), "message": finding_message(finding, labels)})
+            findings.append({**finding_record(review, finding), "message": finding_message(finding, labels)})
     book.save(out)
