@@ -48,7 +48,7 @@ ZH: Mapping[str, str] = {
     "base_end": "上级止", "other_section": "下级章节", "other_text": "下级原文", "other_value": "下级规范化结果",
     "other_start": "下级起", "other_end": "下级止",
     # check
-    "Findings": "问题", "lead units": "牵头单位", "responsible units": "责任单位", "deadline_source": "时限来源",
+    "Findings": "问题", "finding": "问题说明", "lead units": "牵头单位", "responsible units": "责任单位", "deadline_source": "时限来源",
     "status": "状态", "check": "检查项", "severity": "级别", "message": "说明", "context": "上下文",
     "error": "错误", "warning": "警告", "ok": "通过", "own": "本条", "plan": "全文年份",
     "{items} task items, {errors} errors, {warnings} warnings": "{items} 项任务,{errors} 个错误,{warnings} 个警告",

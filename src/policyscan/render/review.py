@@ -113,7 +113,7 @@ def _print_table(console: Console, review: Review, labels: Labels) -> None:
                          box=box.SIMPLE_HEAD, pad_edge=False, expand=True, show_lines=True)
         findings.add_column(labels("check"), no_wrap=True)
         findings.add_column(labels("section"), overflow="fold", min_width=7, ratio=1)
-        findings.add_column(labels("Findings"), overflow="fold", ratio=4)
+        findings.add_column(labels("finding"), overflow="fold", ratio=4)
         for f in review.findings:
             check = Text(labels(f.severity), style=SEVERITY_STYLE[f.severity])
             check.append(f"\n{f.check}")
