@@ -113,3 +113,9 @@ def test_catalogue_placeholders_match() -> None:
         return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
     assert all(fields(english) == fields(chinese) for english, chinese in ZH.items())
+
+
+def test_fail_on_message_in_chinese() -> None:
+    result = run("compare", NATIONAL, CITY, "--fail-on", "missing", "--lang", "zh")
+    assert result.exit_code == 1
+    assert "处对照结论为 未承接" in result.stderr

@@ -221,7 +221,8 @@ def compare_cmd(
         render_comparisons(comparisons, fmt, out, changes_only=changes_only, labels=labels)
     flagged = sum(p.verdict in failing for c in comparisons for p in c.pairs)
     if failing and flagged:
-        typer.echo(f"policyscan: {flagged} pair(s) with verdict {', '.join(sorted(failing))}", err=True)
+        typer.echo("policyscan: " + labels("{count} pair(s) with verdict {verdicts}", count=flagged,
+                                          verdicts=", ".join(labels(v) for v in sorted(failing))), err=True)
     if failures or (failing and flagged):
         raise typer.Exit(1)
 

@@ -63,15 +63,16 @@ def analyse_paths(paths: list[str], pack: RulePack | None = None,
 
 def extract(source: str | Path, rules: tuple[str, ...] = (), disable: tuple[str, ...] = (),
             kinds: Collection[str] = FACT_KINDS, year: int | None = None,
-            reference_date: str | None = None) -> list[Document]:
-    """Extract facts from a path (file or folder) or, when ``source`` is not an existing
-    path, from the string itself. Raises InputError for a path that cannot be read.
-    ``year`` / ``reference_date`` (ISO): the documents' own year or date, when known."""
+            reference_date: str | None = None, glob: str | None = None) -> list[Document]:
+    """Extract facts from a path (a file of any supported format, or a folder, narrowed by
+    ``glob``) or, when ``source`` is not an existing path, from the string itself. Raises
+    InputError for a path that cannot be read. ``year`` / ``reference_date`` (ISO): the
+    documents' own year or date, when known."""
     pack = load_pack(tuple(rules), tuple(disable))
     if isinstance(source, Path) or (len(str(source)) < 4096 and "\n" not in str(source)
                                     and Path(str(source)).exists()):
         docs = []
-        for item in analyse_paths([str(source)], pack, kinds, year, reference_date):
+        for item in analyse_paths([str(source)], pack, kinds, year, reference_date, glob):
             if isinstance(item, InputError):
                 raise item
             docs.append(item)

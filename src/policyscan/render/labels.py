@@ -52,6 +52,7 @@ ZH: Mapping[str, str] = {
     "status": "状态", "check": "检查项", "severity": "级别", "message": "说明", "context": "上下文",
     "error": "错误", "warning": "警告", "ok": "通过", "own": "本条", "plan": "全文年份",
     "{items} task items, {errors} errors, {warnings} warnings": "{items} 项任务,{errors} 个错误,{warnings} 个警告",
+    "{count} pair(s) with verdict {verdicts}": "{count} 处对照结论为 {verdicts}",
     # xlsx
     "unit of measure": "计量单位", "task items": "任务事项数", "errors": "错误数", "warnings": "警告数",
     "BASE task items": "上级任务事项数", "coverage": "覆盖率", "differences": "差异数", "Summary": "概况",
