@@ -218,3 +218,32 @@ def test_gold_seed_score() -> None:
     out = score.score(preds, gold, str(SAMPLES), 5)
     summary = {k: out[k]["f1"] for k in ("quota", "deadline", "unit", "target", "micro")}
     assert out["micro"]["f1"] >= 0.90, (summary, out.get("examples"))
+
+
+# ---------------------------------------------------------------- --output
+
+@pytest.mark.parametrize(("name", "first_bytes"), [
+    ("facts.csv", "\ufeffdoc,"), ("facts.jsonl", '{"doc"'), ("facts.json", "["), ("facts.html", "<!DOCTYPE html>")])
+def test_output_file_format_follows_its_suffix(tmp_path: Path, name: str, first_bytes: str) -> None:
+    target = tmp_path / name
+    result = invoke("extract", str(SAMPLE), "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith(first_bytes)
+    assert list(tmp_path.iterdir()) == [target]  # no .part file left behind
+
+
+def test_explicit_format_wins_over_the_suffix(tmp_path: Path) -> None:
+    target = tmp_path / "facts.txt"
+    invoke("extract", str(SAMPLE), "-o", str(target), "--format", "jsonl")
+    assert json.loads(target.read_text(encoding="utf-8").splitlines()[0])["kind"] == "document"
+
+
+def test_output_to_a_directory_or_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke("extract", str(SAMPLE), "-o", str(tmp_path))
+    assert result.exit_code == 2
+    assert f"--output: {tmp_path} is a directory, not a file" in result.stderr
+    missing = tmp_path / "no" / "such" / "facts.csv"
+    result = invoke("extract", str(SAMPLE), "-o", str(missing))
+    assert result.exit_code == 2
+    assert f"--output: cannot write {missing}: No such file or directory" in result.stderr

@@ -113,6 +113,8 @@ def _output(output: str | None, fmt: str) -> Iterator[IO]:
             raise _fail("--format xlsx writes a binary workbook: give --output FILE.xlsx or redirect stdout")
         yield sys.stdout.buffer if binary else sys.stdout
         return
+    if os.path.isdir(output):
+        raise _fail(f"--output: {output} is a directory, not a file")
     partial = output + ".part"
     try:
         handle = open(partial, "wb") if binary else open(partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
@@ -122,6 +124,8 @@ def _output(output: str | None, fmt: str) -> Iterator[IO]:
         with handle:
             yield handle
         os.replace(partial, output)
+    except OSError as exc:
+        raise _fail(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
     finally:
         if os.path.exists(partial):
             os.remove(partial)
