@@ -446,6 +446,19 @@ def test_user_pack_changes_severity(tmp_path: Path) -> None:
         [("item.no_deadline", "error")]
 
 
+def test_user_message_replaces_the_built_in_wording(tmp_path: Path) -> None:
+    """A pack that rewords a check replaces its translation and worded variants too, so the
+    user's message shows in every language and for every finding of the check."""
+    pack_file = tmp_path / "wording.yaml"
+    pack_file.write_text("checks:\n  deadline.past:\n    message: 时限已过，请核实\n"
+                         "  item.no_lead:\n    severity: warning\n", encoding="utf-8")
+    pack = load_pack((str(pack_file),))
+    past = pack.checks["deadline.past"]
+    assert (past.message, past.message_zh, past.variants) == ("时限已过，请核实", "", {})
+    kept = pack.checks["item.no_lead"]  # a severity change keeps the wording
+    assert kept.message_zh == load_pack().checks["item.no_lead"].message_zh != ""
+
+
 def test_disable_no_unit_on_000() -> None:
     before = invoke("check", str(NAMES["000"]), "-f", "jsonl")
     assert before.exit_code == 1

@@ -184,6 +184,19 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> None:
             base[key] = value
 
 
+# A check's wording: a pack that sets one of these replaces all of them, so a user's own
+# message is not hidden behind the built-in translation of the message it replaced.
+_CHECK_WORDING = ("message", "message_zh", "variants")
+
+
+def _merge_checks(base: dict[str, Any], extra: dict[str, Any]) -> None:
+    """Checks merge like tables, except that their wording is replaced as a whole."""
+    for cid, entry in extra.items():
+        if isinstance(entry, dict) and isinstance(base.get(cid), dict) and any(k in entry for k in _CHECK_WORDING):
+            base[cid] = {k: v for k, v in base[cid].items() if k not in _CHECK_WORDING}
+    _merge(base, extra)
+
+
 def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -253,6 +266,8 @@ def _load_pack(extra: tuple[str, ...], disable: tuple[str, ...]) -> RulePack:
                 raise RulePackError(f"{path}: '{name}' must be a mapping")
             if name == "blocks":
                 blocks.update(section)
+            elif name == "checks":
+                _merge_checks(tables[name], section)
             else:
                 _merge(tables[name], section)
         for name in LIST_SECTIONS:
