@@ -305,3 +305,62 @@ def test_paragraphs_inside_a_table_cell_stay_in_their_row() -> None:
     lines = text_of(str(LISHUI)).splitlines()
     assert "1 | 丽水国家粮食储备库 | 1 | 事业" in lines
     assert "序号 | 安置单位名称 | 安置 任务 | 岗位 类别" in lines
+
+
+def _page(body: str, head: str = '<meta charset="utf-8">', before: str = "") -> bytes:
+    return f"{before}<html><head>{head}<title>关于加强农田建设的通知 - 某市人民政府</title></head><body>{body}</body></html>" \
+        .encode("utf-8")
+
+
+PARAGRAPH = "到2025年，全市新建高标准农田{n}万亩以上，由市农业农村局牵头负责，各区县人民政府配合落实。"
+
+
+def test_unclosed_inline_tags_lose_no_paragraph(tmp_path: Path) -> None:
+    """CMS editors leave <font> and <span> open: every later paragraph nests one level deeper."""
+    for tag in ("font size=3", "span"):
+        body = "".join(f"<p><{tag}>（{n}）" + PARAGRAPH.format(n=n) for n in range(1, 301))
+        page = tmp_path / "page.html"
+        page.write_bytes(_page(body))
+        lines = text_of(str(page)).splitlines()
+        assert [line for line in lines if line.startswith("（")] == [
+            f"（{n}）" + PARAGRAPH.format(n=n) for n in range(1, 301)]
+
+
+def test_title_and_info_line_outside_the_text_container_are_kept(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(_page(
+        '<div class="nav">首页 政务公开</div><div class="detail"><h1>某市关于印发《高标准农田建设规划（2021-2025年）》的通知</h1>'
+        '<div class="info">某政办发〔2021〕12号　发布日期：2021-05-06</div><div class="TRS_Editor">'
+        + "".join(f"<p>{PARAGRAPH.format(n=n)}</p>" for n in range(1, 6)) + "</div></div>")
+        .replace("<title>关于加强农田建设的通知".encode(), "<title>某市关于印发《高标准农田建设规划（2021-2025年）》的通知".encode()))
+    doc = extract(page)[0]
+    assert doc.text.splitlines()[:2] == ["某市关于印发《高标准农田建设规划（2021-2025年）》的通知",
+                                         "某政办发〔2021〕12号\u3000发布日期：2021-05-06"]
+    assert (doc.meta.doc_number, doc.meta.issued) == ("某政办发〔2021〕12号", "2021-05-06")
+
+
+def test_a_layout_table_cell_keeps_its_lines(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(_page("<table><tr><td><b>关于加强农田建设的通知</b><br>各区县人民政府：<br>"
+                           + "".join(f"<p>{'一二三'[n - 1]}、{PARAGRAPH.format(n=n)}</p>" for n in (1, 2, 3))
+                           + "</td></tr></table>"))
+    lines = text_of(str(page)).splitlines()
+    assert lines[:3] == ["关于加强农田建设的通知", "各区县人民政府：", "一、" + PARAGRAPH.format(n=1)]
+
+
+def test_xhtml_and_a_wrongly_declared_western_charset(tmp_path: Path) -> None:
+    xhtml = tmp_path / "x.html"
+    xhtml.write_bytes(_page(f"<p>{PARAGRAPH.format(n=1)}</p>", before='<?xml version="1.0" encoding="utf-8"?>'))
+    assert PARAGRAPH.format(n=1) in text_of(str(xhtml))
+    latin = tmp_path / "latin.html"
+    latin.write_bytes(_page(f"<p>{PARAGRAPH.format(n=1)}</p>", head='<meta charset="iso-8859-1">')
+                      .decode("utf-8").encode("gb18030"))
+    assert PARAGRAPH.format(n=1) in text_of(str(latin))
+
+
+def test_page_title_loses_the_site_name_but_not_a_dash_inside_it(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(_page(f"<div><p>{PARAGRAPH.format(n=1)}</p></div>")
+                     .replace("关于加强农田建设的通知 - 某市人民政府".encode(),
+                              "关于印发《农田建设规划（2021-2025年）》的通知_政策文件_某市人民政府".encode()))
+    assert text_of(str(page)).splitlines()[0] == "关于印发《农田建设规划（2021-2025年）》的通知"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ..model import InputError
-from .text import decode_bytes
+from .text import decode_bytes, unify_newlines
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 # Labels of the metadata tables of government portals.
@@ -41,7 +41,13 @@ _BODY_IDS = ("UCAP-CONTENT", "zoom", "Zoom", "fontzoom", "ArticleContent", "main
              "Content", "text")
 _BODY_CLASSES = ("pages_content", "TRS_Editor", "trs_editor_view", "Custom_UnionStyle", "zoom", "article-content",
                  "xl_content", "conTxt", "article", "content", "detail", "main-content", "txt", "zw")
-_TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜—–]|-{1,2}|\s)\s*")
+# What sites put between a document's title and their own names: _ | or a spaced dash, or
+# spaces ("某省人民政府 政策文件 关于…的意见"); never a bare dash (规划（2021-2025年）).
+_TITLE_SEPARATORS = re.compile(r"\s*[_|｜]\s*|\s+[-—–]+\s+|\s+")
+# Declared charsets that Chinese pages declare by mistake (a template's default): guess instead.
+_WESTERN_CHARSETS = re.compile(r"(?:iso-?8859-\d+|latin-?1|windows-125\d|cp125\d|(?:us-)?ascii)$")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CONTAINERS = frozenset(("div", "section", "article", "main", "center", "body", "form"))
 _BLOCK = frozenset("""p div h1 h2 h3 h4 h5 h6 li ul ol table tbody thead tfoot tr section article center
 blockquote dd dt dl pre address main body html caption""".split())
 _CELL = frozenset(("td", "th"))
@@ -50,16 +56,18 @@ _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")  # &nbsp; too: editors pad lines w
 
 
 def _decode(data: bytes, name: str) -> tuple[str, str]:
-    """The page's declared charset when its bytes decode with it, else a guess from the bytes."""
+    """The page's declared charset when its bytes decode with it, else a guess from the bytes.
+    A Western single-byte charset on a Chinese page is a template's default, not the truth:
+    every byte decodes in it, so it is never trusted."""
     declared = _META_CHARSET.search(data[:4096])
     if declared:
         charset = declared.group(1).decode("ascii").lower()
-        charset = "gb18030" if charset in ("gb2312", "gbk", "gb_2312-80") else charset
-        try:
-            text = data.decode(charset)
-            return text.replace("\r\n", "\n").replace("\r", "\n"), charset
-        except (LookupError, UnicodeDecodeError):
-            pass
+        charset = "gb18030" if charset in ("gb2312", "gbk", "x-gbk", "gb_2312-80") else charset
+        if not _WESTERN_CHARSETS.match(charset):
+            try:
+                return unify_newlines(data.decode(charset)), charset
+            except (LookupError, UnicodeDecodeError):
+                pass
     return decode_bytes(data, name)
 
 
@@ -102,6 +110,21 @@ def _document_title(title: str) -> str:
     return max(parts, key=lambda part: len(_HAN.findall(part)), default="")
 
 
+def _with_heading(root, body):  # noqa: ANN001, ANN202
+    """The body, widened to the wrapper it shares with the page's title heading when that
+    wrapper holds little else: the title and the line under it (文号, 发布日期) belong to the
+    document, though CMSs set them outside the text container."""
+    heading = next((h for h in root.iter("h1", "h2")
+                    if _HAN.search(h.text_content()) and body not in h.iterancestors() and h is not body
+                    and not any(a is body for a in h.iterancestors())), None)
+    if heading is None:
+        return body
+    shared = next((a for a in heading.iterancestors() if any(b is a for b in body.iterancestors())), None)
+    if shared is None or _text_len(shared) > 1.2 * _text_len(body) + 300:
+        return body
+    return shared
+
+
 def _metadata_tables(root) -> list:  # noqa: ANN001
     """Tables that label the document (发文字号, 成文日期 …), outermost first."""
     found = []
@@ -131,19 +154,20 @@ def _body(root):  # noqa: ANN001, ANN202
         score = _text_len(element) - 2 * _link_len(element)
         if score > best_score:
             best, best_score = element, score
-    while True:
+    while True:  # down through wrappers, never into a paragraph an unclosed <font> swallowed the rest into
         total = _text_len(best)
         heavy = [c for c in best if isinstance(c.tag, str) and _text_len(c) >= 0.9 * total > 0]
-        if len(heavy) != 1 or heavy[0].tag.lower() in _CELL | {"tr"}:
+        if len(heavy) != 1 or heavy[0].tag.lower() not in _CONTAINERS:
             return best
         best = heavy[0]
 
 
 def _inline_cells(element) -> set:  # noqa: ANN001
     """Table cells whose paragraphs are one cell of a row (a data table), unlike the cells of a
-    layout table that hold a page section: no table inside, and short."""
+    layout table that hold a page section: a row of several cells, no table inside, short."""
     return {cell for cell in element.iter("td", "th")
-            if next(cell.iter("table"), None) is None and len(cell.text_content()) <= _CELL_MAX_TEXT}
+            if len(cell.getparent()) > 1 and next(cell.iter("table"), None) is None
+            and len(cell.text_content()) <= _CELL_MAX_TEXT}
 
 
 def _render(element, lines: list[str]) -> None:  # noqa: ANN001
@@ -212,8 +236,8 @@ def html_to_text(data: bytes, name: str) -> tuple[str, str]:
     except ImportError as exc:
         raise InputError(f"{name}: reading web pages needs lxml: pip install 'policyscan[html]'") from exc
     text, encoding = _decode(data, name)
-    try:
-        root = lxml.html.fromstring(text)
+    try:  # huge_tree: unclosed tags nest every later paragraph one level deeper
+        root = lxml.html.fromstring(_XML_DECLARATION.sub("", text), parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"{name}: not a readable web page ({exc})") from exc
     title = root.find(".//title")
@@ -225,7 +249,7 @@ def html_to_text(data: bytes, name: str) -> tuple[str, str]:
         if table is not body and not any(ancestor is body for ancestor in table.iterancestors()):
             _render(table, lines)
             break
-    _render(body, lines)
+    _render(_with_heading(root, body), lines)
     if _HAN.search(title_text) and not any(title_text in _SPACES.sub("", line) for line in lines[:8]):
         lines.insert(0, title_text)  # the page title names the document when the page text does not
     if not any(_HAN.search(line) for line in lines):

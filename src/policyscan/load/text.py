@@ -132,6 +132,11 @@ def _has_binary_content(text: str) -> bool:
     return controls > _MAX_CONTROL_SHARE * len(sample)
 
 
+def unify_newlines(text: str) -> str:
+    """CRLF and lone CR as one line break, as Python's text mode reads them (universal newlines)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
     """Return (text, encoding_name). Raise InputError naming `name` and the problem."""
     decoded = _decode_with_bom(data)
@@ -143,7 +148,7 @@ def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
         if decoded is None:
             raise InputError(f"{name}: cannot decode as UTF-8, GB18030 or Big5")
     text, encoding = decoded
-    text = text.replace("\r\n", "\n").replace("\r", "\n")  # universal newlines
+    text = unify_newlines(text)
     if not text.strip():
         raise InputError(f"{name}: empty file")
     if _has_binary_content(text):
