@@ -364,3 +364,90 @@ def test_page_title_loses_the_site_name_but_not_a_dash_inside_it(tmp_path: Path)
                      .replace("关于加强农田建设的通知 - 某市人民政府".encode(),
                               "关于印发《农田建设规划（2021-2025年）》的通知_政策文件_某市人民政府".encode()))
     assert text_of(str(page)).splitlines()[0] == "关于印发《农田建设规划（2021-2025年）》的通知"
+
+
+@pytest.mark.parametrize(("n", "fmt", "shown"), [
+    (1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (12, "chineseCounting", "十二"),
+    (20, "chineseCounting", "二十"), (100, "chineseCounting", "一百"), (105, "chineseCounting", "一百零五"),
+    (120, "chineseCounting", "一百二十"), (3, "chineseLegalSimplified", "叁"), (3, "ideographTraditional", "丙"),
+    (11, "ideographTraditional", "甲"), (2, "decimalEnclosedCircle", "②"), (7, "decimal", "7"), (1, "bullet", "")])
+def test_word_number_formats(n: int, fmt: str, shown: str) -> None:
+    from policyscan.load.docx import _format
+
+    assert _format(n, fmt) == shown
+
+
+def test_word_tables_merged_cells_once_equal_neighbours_kept_and_content_controls_read(tmp_path: Path) -> None:
+    import docx
+    from docx.oxml import OxmlElement
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=4)
+    for cell, text in zip(table.rows[0].cells, ("序号", "任务", "牵头单位", "配合单位")):
+        cell.text = text
+    for cell, text in zip(table.rows[1].cells, ("1", "完成改造", "市住建局", "市住建局")):
+        cell.text = text  # two cells that say the same: both are columns
+    merged = document.add_table(rows=1, cols=3)
+    merged.cell(0, 0).merge(merged.cell(0, 1)).text = "合计"
+    merged.cell(0, 2).text = "29"
+    control = OxmlElement("w:sdt")
+    content = OxmlElement("w:sdtContent")
+    control.append(content)
+    content.append(document.add_paragraph("到2025年，全市新建高标准农田10万亩以上。")._p)  # moved into the control
+    document.element.body.insert(0, control)
+    path = tmp_path / "tables.docx"
+    document.save(path)
+    lines = text_of(str(path)).splitlines()
+    assert lines == ["到2025年，全市新建高标准农田10万亩以上。", "序号 | 任务 | 牵头单位 | 配合单位",
+                     "1 | 完成改造 | 市住建局 | 市住建局", "合计 | 29"]
+
+
+# ---------------------------------------------------------------- what a file is, whatever it is called
+
+@pytest.mark.parametrize("real", ["001.html", "001.pdf", "001.docx"])
+def test_a_download_named_doc_is_read_as_what_it_is(tmp_path: Path, real: str) -> None:
+    """Sites serve web pages and PDFs as "download Word" links named .doc."""
+    named_doc = tmp_path / "下载.doc"
+    shutil.copy(FORMATS / real, named_doc)
+    doc = read_document(str(named_doc))
+    assert doc.format == real.split(".")[1]
+    assert doc.text == text_of(str(FORMATS / real))
+
+
+def test_ofd_is_reported_with_what_to_do(tmp_path: Path) -> None:
+    ofd = tmp_path / "通知.ofd"
+    ofd.write_bytes(b"PK\x03\x04 OFD.xml")
+    with pytest.raises(InputError, match="OFD files cannot be read; export it to PDF"):
+        read_document(str(ofd))
+
+
+def test_a_reader_crash_is_a_named_error_and_the_batch_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    import policyscan.load.pdf as pdf_reader
+
+    def broken(data: bytes, name: str) -> tuple[str, str]:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(pdf_reader, "pdf_to_text", broken)
+    shutil.copy(FORMATS / "001.pdf", tmp_path / "a.pdf")
+    shutil.copy(SAMPLES[1], tmp_path / "b.txt")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert "a.pdf: cannot read this pdf file (IndexError: list index out of range)" in result.stderr
+    assert "b.txt" in result.stdout
+
+
+def test_folders_skip_office_lock_files_and_glob_ignores_case(tmp_path: Path) -> None:
+    shutil.copy(FORMATS / "001.pdf", tmp_path / "A.PDF")
+    (tmp_path / "~$报告.docx").write_bytes(b"\x00" * 162)  # Word's lock file beside an open document
+    from policyscan.load import expand_paths
+
+    assert expand_paths([str(tmp_path)]) == [str(tmp_path / "A.PDF")]
+    assert expand_paths([str(tmp_path)], glob="*.pdf") == [str(tmp_path / "A.PDF")]
+
+
+def test_a_folder_with_nothing_to_read_is_reported(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES[1], tmp_path / "plan.txt")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--glob", "*.pdf", "--format", "jsonl"])
+    assert result.exit_code == 1
+    assert f"{tmp_path}: no files matching '*.pdf' in this folder" in result.stderr

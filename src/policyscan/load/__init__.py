@@ -8,6 +8,7 @@ prints exactly this text, so any fact's offsets can be checked against it.
 from __future__ import annotations
 
 import fnmatch
+import importlib
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -15,52 +16,37 @@ from collections.abc import Callable, Iterator
 from ..model import Document, InputError
 from .text import decode_bytes
 
-__all__ = ["SUPPORTED_SUFFIXES", "decode_bytes", "expand_paths", "iter_documents", "read_document",
-           "text_of"]
+__all__ = ["READERS", "decode_bytes", "expand_paths", "iter_documents", "read_document", "text_of"]
 
 # What a reader gets (the file's bytes and its name for messages) and gives: (text, encoding).
 Reader = Callable[[bytes, str], tuple[str, str]]
 
 
-def _read_text(data: bytes, name: str) -> tuple[str, str]:
-    return decode_bytes(data, name)
-
-
-def _read_html(data: bytes, name: str) -> tuple[str, str]:
-    from .html import html_to_text
-    return html_to_text(data, name)
-
-
-def _read_docx(data: bytes, name: str) -> tuple[str, str]:
-    from .docx import docx_to_text
-    return docx_to_text(data, name)
-
-
-def _read_pdf(data: bytes, name: str) -> tuple[str, str]:
-    from .pdf import pdf_to_text
-    return pdf_to_text(data, name)
-
-
-def _read_office(data: bytes, name: str) -> tuple[str, str]:
-    from .office import office_to_text
-    return office_to_text(data, name)
+def _lazy(module: str, function: str) -> Reader:
+    """A reader whose module (and library: lxml, python-docx, pdfplumber) is imported on first
+    use, so reading .txt files never pays for them."""
+    def read(data: bytes, name: str) -> tuple[str, str]:
+        reader: Reader = getattr(importlib.import_module(f"{__name__}.{module}"), function)
+        return reader(data, name)
+    return read
 
 
 # Suffix → (format name, reader). A folder is walked for every suffix listed here.
 READERS: dict[str, tuple[str, Reader]] = {
-    ".txt": ("text", _read_text),
-    ".html": ("html", _read_html),
-    ".htm": ("html", _read_html),
-    ".shtml": ("html", _read_html),
-    ".docx": ("docx", _read_docx),
-    ".pdf": ("pdf", _read_pdf),
-    ".doc": ("doc", _read_office),
-    ".wps": ("wps", _read_office),
-    ".ofd": ("ofd", _read_office),
-    ".rtf": ("rtf", _read_office),
-    ".odt": ("odt", _read_office),
+    ".txt": ("text", decode_bytes),
+    ".html": ("html", _lazy("html", "html_to_text")),
+    ".htm": ("html", _lazy("html", "html_to_text")),
+    ".shtml": ("html", _lazy("html", "html_to_text")),
+    ".docx": ("docx", _lazy("docx", "docx_to_text")),
+    ".pdf": ("pdf", _lazy("pdf", "pdf_to_text")),
+    ".doc": ("doc", _lazy("office", "office_to_text")),
+    ".wps": ("wps", _lazy("office", "office_to_text")),
+    ".rtf": ("rtf", _lazy("office", "office_to_text")),
+    ".odt": ("odt", _lazy("office", "office_to_text")),
+    ".ofd": ("ofd", _lazy("office", "ofd_unsupported")),
 }
-SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(READERS)
+# Office lock files (~$报告.docx) sit beside open documents and are not documents.
+_LOCK_FILE_PREFIX = "~$"
 
 _OS_PROBLEMS: tuple[tuple[type[OSError], str], ...] = (
     (FileNotFoundError, "no such file or directory"),
@@ -81,28 +67,43 @@ def _read_bytes(path: str) -> bytes:
         raise InputError(f"{path}: {problem}") from exc
 
 
-def _reader_for(path: str, data: bytes) -> tuple[str, Reader]:
-    """The reader by suffix; stdin and unknown suffixes are read as text, unless the bytes
-    are plainly an HTML page, a PDF or a Word file."""
-    suffix = os.path.splitext(path)[1].lower()
-    if suffix in READERS:
-        return READERS[suffix]
-    head = data[:2048].lstrip().lower()
+def _sniffed(data: bytes) -> str | None:
+    """The suffix the bytes plainly are, whatever the file is called: sites serve web pages
+    and PDFs as "download Word" links named .doc."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if data.startswith(b"%PDF"):
-        return READERS[".pdf"]
+        return ".pdf"
     if data.startswith(b"PK\x03\x04") and b"word/" in data[:4096]:
-        return READERS[".docx"]
-    if head.startswith((b"<!doctype html", b"<html")):
-        return READERS[".html"]
-    return READERS[".txt"]
+        return ".docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: Word 97 and WPS files
+        return ".doc"
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<!--")) and b"<html" in data[:4096].lower():
+        return ".html"
+    return None
+
+
+def _reader_for(path: str, data: bytes) -> tuple[str, Reader]:
+    """The reader the bytes call for when they plainly are another format than the suffix
+    says (plain text excepted: a .txt is read as text); else the reader of the suffix; stdin
+    and unknown suffixes are text unless the bytes say otherwise."""
+    suffix = os.path.splitext(path)[1].lower()
+    sniffed = _sniffed(data)
+    if suffix == ".txt" or (suffix in READERS and sniffed in (None, suffix)):
+        return READERS[suffix]
+    return READERS[sniffed or ".txt"]
 
 
 def read_document(path: str) -> Document:
     """Read one file (or '-' for stdin) into a Document whose text is the plain text of the
-    file; InputError names the file and the problem."""
+    file; InputError names the file and the problem, whatever went wrong inside a reader."""
     data = _read_bytes(path)
     fmt, reader = _reader_for(path, data)
-    text, encoding = reader(data, path)
+    try:
+        text, encoding = reader(data, path)
+    except InputError:
+        raise
+    except Exception as exc:  # a reader library's own error on a malformed file: name the file
+        raise InputError(f"{path}: cannot read this {fmt} file ({type(exc).__name__}: {exc})") from exc
     return Document(path=path, text=text, encoding=encoding, format=fmt)
 
 
@@ -120,8 +121,9 @@ def _files_under(folder: str, glob: str | None) -> list[str]:
         relative = os.path.relpath(root, folder)
         prefix = () if relative == os.curdir else tuple(relative.split(os.sep))
         for name in files:
-            # Scraped files from Windows machines are often named *.TXT.
-            if os.path.splitext(name)[1].lower() in READERS and (glob is None or fnmatch.fnmatch(name, glob)):
+            # Scraped files from Windows machines are often named *.TXT: suffixes and --glob ignore case.
+            if (os.path.splitext(name)[1].lower() in READERS and not name.startswith(_LOCK_FILE_PREFIX)
+                    and (glob is None or fnmatch.fnmatchcase(name.lower(), glob.lower()))):
                 found.append(prefix + (name,))
     return [os.path.join(folder, *parts) for parts in sorted(found)]
 
@@ -141,9 +143,15 @@ def expand_paths(paths: list[str], glob: str | None = None) -> list[str]:
 
 def iter_documents(paths: list[str], glob: str | None = None) -> Iterator[Document | InputError]:
     """For each expanded input, the Document or the InputError for it — one bad file never
-    stops the rest."""
-    for path in expand_paths(paths, glob):
-        try:
-            yield read_document(path)
-        except InputError as error:
-            yield error
+    stops the rest. A folder with no file to read is an InputError too: a mistyped --glob
+    should not look like an empty result."""
+    for given in paths:
+        expanded = expand_paths([given], glob)
+        if not expanded:
+            wanted = f"matching {glob!r}" if glob else f"of a supported kind ({', '.join(READERS)})"
+            yield InputError(f"{given}: no files {wanted} in this folder")
+        for path in expanded:
+            try:
+                yield read_document(path)
+            except InputError as error:
+                yield error

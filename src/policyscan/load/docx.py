@@ -9,32 +9,46 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ..model import InputError
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CHINESE_DIGITS = "零一二三四五六七八九"
+_LEGAL_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_HEAVENLY_STEMS = "甲乙丙丁戊己庚辛壬癸"
 
 
-def _chinese(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (numbering rarely goes higher)."""
-    if n < 10:
-        return _CHINESE_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" + (_CHINESE_DIGITS[ones] if ones else "")
+def _chinese(n: int, digits: str = _CHINESE_DIGITS, ten: str = "十", hundred: str = "百") -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 105 → 一百零五, 120 → 一百二十; beyond 999 Arabic digits."""
+    if n <= 0 or n > 999:
+        return str(n)
+    hundreds, rest = divmod(n, 100)
+    tens, ones = divmod(rest, 10)
+    out = digits[hundreds] + hundred if hundreds else ""
+    if tens:
+        out += ("" if tens == 1 and not hundreds else digits[tens]) + ten
+    elif hundreds and ones:
+        out += digits[0]
+    return out + (digits[ones] if ones else "")
 
 
 def _format(n: int, fmt: str) -> str:
-    if fmt in ("chineseCounting", "chineseCountingThousand", "ideographTraditional", "chineseLegalSimplified"):
+    """A list counter as Word shows it in the numbering format ``fmt``."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "taiwaneseCounting"):
         return _chinese(n)
+    if fmt == "chineseLegalSimplified":
+        return _chinese(n, _LEGAL_DIGITS, "拾", "佰")
+    if fmt == "ideographTraditional":
+        return _HEAVENLY_STEMS[(n - 1) % 10]
     if fmt == "lowerLetter":
         return chr(ord("a") + (n - 1) % 26)
     if fmt == "upperLetter":
         return chr(ord("A") + (n - 1) % 26)
     if fmt == "decimalEnclosedCircle" and 1 <= n <= 20:
         return chr(0x2460 + n - 1)
-    if fmt == "bullet":
+    if fmt in ("bullet", "none"):
         return ""
     return str(n)
 
@@ -44,6 +58,9 @@ class _Numbering:
 
     def __init__(self, document: Any) -> None:
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}  # (numId, ilvl) → (lvlText, numFmt, start)
+        # Which counter a list instance advances: lists of one abstract definition continue
+        # one another, as in Word, unless an instance restarts (startOverride) and counts alone.
+        self.counter_of: dict[str, str] = {}
         self.counters: dict[str, list[int]] = {}
         try:
             numbering = document.part.numbering_part.element
@@ -65,8 +82,12 @@ class _Numbering:
             ref = num.find(f"{_W}abstractNumId")
             if ref is None:
                 continue
-            for ilvl, level in abstract.get(ref.get(f"{_W}val", ""), {}).items():
-                self.levels[(num.get(f"{_W}numId", ""), ilvl)] = level
+            num_id, abstract_id = num.get(f"{_W}numId", ""), ref.get(f"{_W}val", "")
+            starts = {int(o.get(f"{_W}ilvl", "0")): int(s.get(f"{_W}val", "1"))
+                      for o in num.iter(f"{_W}lvlOverride") for s in o.iter(f"{_W}startOverride")}
+            self.counter_of[num_id] = f"num {num_id}" if starts else f"abstract {abstract_id}"
+            for ilvl, (text, fmt, start) in abstract.get(abstract_id, {}).items():
+                self.levels[(num_id, ilvl)] = (text, fmt, starts.get(ilvl, start))
 
     @staticmethod
     def _numbering_of(paragraph: Any) -> tuple[str, int] | None:
@@ -75,8 +96,9 @@ class _Numbering:
         num_id: str | None = None
         ilvl: int | None = None
         props = [paragraph._p.pPr]
-        style = paragraph.style
-        while style is not None:
+        style, seen = paragraph.style, set()
+        while style is not None and style.style_id not in seen:  # a style may name itself as its base
+            seen.add(style.style_id)
             props.append(style.element.pPr)
             style = style.base_style
         for prop in props:
@@ -98,7 +120,7 @@ class _Numbering:
         level = self.levels.get((num_id, ilvl))
         if level is None:
             return ""
-        counters = self.counters.setdefault(num_id, [0] * 9)
+        counters = self.counters.setdefault(self.counter_of[num_id], [0] * 9)
         counters[ilvl] += 1
         for deeper in range(ilvl + 1, len(counters)):
             counters[deeper] = 0
@@ -110,6 +132,18 @@ class _Numbering:
             return _format(counters[at] + (lvl[2] if lvl else start) - 1, lvl[1] if lvl else fmt)
 
         return re.sub(r"%(\d)", number, text)
+
+
+def _blocks(parent: Any) -> Iterator[Any]:
+    """Paragraphs and tables of the body in order, including those inside content controls
+    (w:sdt: forms and templates put whole sections in them)."""
+    for child in parent.iterchildren():
+        if child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _blocks(content)
 
 
 def docx_to_text(data: bytes, name: str) -> tuple[str, str]:
@@ -126,15 +160,17 @@ def docx_to_text(data: bytes, name: str) -> tuple[str, str]:
         raise InputError(f"{name}: not a readable Word file ({type(exc).__name__}: {exc})") from exc
     numbering = _Numbering(document)
     lines: list[str] = []
-    for block in document.element.body.iterchildren():
+    for block in _blocks(document.element.body):
         if block.tag == f"{_W}p":
             paragraph = Paragraph(block, document)
             lines.append(numbering.label(paragraph) + paragraph.text)
-        elif block.tag == f"{_W}tbl":
+        else:
             for row in Table(block, document).rows:
-                cells = [cell.text.replace("\n", " ").strip() for cell in row.cells]
-                # a merged cell is reported once per grid column it spans
-                cells = [c for i, c in enumerate(cells) if i == 0 or c != cells[i - 1]]
+                cells, seen = [], set()
+                for cell in row.cells:  # a merged cell is reported once per grid column it spans
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        cells.append(cell.text.replace("\n", " ").strip())
                 lines.append(" | ".join(cells))
     text = "\n".join(lines).strip("\n") + "\n"
     if not text.strip():

@@ -48,6 +48,9 @@ _UNLIKELY = (
 _FREQUENT_BLOCKS = (("gb2312", 0xB0A1, 0xD7F9), ("big5", 0xA440, 0xC67E))
 
 
+_MIN_CHINESE_SCORE = 0.4  # real documents score above 0.8 (tests/corpus); garbage below 0
+
+
 def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(low <= code <= high for low, high in ranges)
 
@@ -130,6 +133,13 @@ def _has_binary_content(text: str) -> bool:
         if char not in _TEXT_CONTROLS and unicodedata.category(char) == "Cc"
     )
     return controls > _MAX_CONTROL_SHARE * len(sample)
+
+
+def looks_like_garbage(text: str) -> bool:
+    """Text a converter made of bytes it could not read: replacement characters, controls,
+    or non-ASCII characters that are mostly not the ones Chinese documents use."""
+    non_ascii = sum(ord(c) >= 0x80 for c in text[:_SNIFF_SIZE])
+    return _has_binary_content(text) or (non_ascii > 50 and _chinese_score(text[:_SNIFF_SIZE]) < _MIN_CHINESE_SCORE)
 
 
 def unify_newlines(text: str) -> str:
