@@ -65,6 +65,23 @@ def test_two_column_pdf_is_read_column_by_column() -> None:
     assert "确保低收入群体年人均纯收入不低于8700元" in text
 
 
+def test_turned_pdf_pages_are_read_as_drawn() -> None:
+    assert _agreement(SAMPLES[1], FORMATS / "001-rotated.pdf") >= MIN_F1
+    assert text_of(str(FORMATS / "001-rotated.pdf")) == text_of(str(FORMATS / "001.pdf"))
+
+
+def test_a_ruled_task_table_in_a_pdf_is_read_row_by_row() -> None:
+    """Task | units: each row one line, however its cells wrap; never split as two text columns."""
+    path = FORMATS / "001-task-table.pdf"
+    lines = text_of(str(path)).splitlines()
+    assert lines[1] == "重点任务 | 牵头单位及责任单位"
+    assert "(二)提高精准帮扶质效。 | 牵头单位:区农业农村委;责任单位:区巩固拓展脱贫攻坚成果专班成员单位、" \
+           "派出驻乡驻村干部和结对帮扶干部单位、各镇街" in lines
+    doc = extract(path)[0]
+    leads = [f.fields["name"] for f in doc.facts if f.kind == "unit" and f.fields.get("role") == "lead"]
+    assert leads.count("区农业农村委") >= 10 and "区人力社保局" in leads
+
+
 @pytest.mark.parametrize("suffix", ["docx", "pdf", "html"])
 def test_offsets_index_the_plain_text_of_the_file(suffix: str) -> None:
     path = FORMATS / f"001.{suffix}"
