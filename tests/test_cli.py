@@ -247,3 +247,18 @@ def test_output_to_a_directory_or_a_missing_folder_is_a_usage_error(tmp_path: Pa
     result = invoke("extract", str(SAMPLE), "-o", str(missing))
     assert result.exit_code == 2
     assert f"--output: cannot write {missing}: No such file or directory" in result.stderr
+
+
+def test_output_suffix_that_names_no_format_of_the_command_is_a_usage_error(tmp_path: Path) -> None:
+    for name, command in (("facts.xls", "extract"), ("facts.md", "extract"), ("facts", "check")):
+        target = tmp_path / name
+        result = invoke(command, str(SAMPLE), "-o", str(target))
+        assert result.exit_code == 2, name
+        assert "--output: cannot tell a format this command writes from" in result.stderr
+        assert not target.exists()
+
+
+def test_check_rejects_a_bad_reference_date_before_writing_anything() -> None:
+    result = invoke("check", str(SAMPLE), "--format", "html", "--reference-date", "2025-13-01")
+    assert result.exit_code == 2
+    assert result.stdout == ""

@@ -344,3 +344,17 @@ def test_report_in_chromium(tmp_path: Path, pack, docs: dict[str, Document], com
     assert re.search(r'<aside id="detail" data-go="[^"]*">', clicked), "the detail panel did not open"
     assert re.search(rf'id="{first}" class="[^"]* sel"', clicked)
     assert len(fact_ids(clicked)) == facts
+
+
+def test_a_report_in_an_input_folder_is_not_read_as_a_policy(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from policyscan.cli import app
+
+    shutil.copy(NAMES["001"], tmp_path / "plan.txt")
+    runner = CliRunner()
+    assert runner.invoke(app, ["extract", str(tmp_path), "-o", str(tmp_path / "report.html")]).exit_code == 0
+    again = runner.invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
+    assert again.exit_code == 1
+    assert "report.html: a policyscan report, not a policy document" in again.stderr
+    assert again.stdout.count('"kind": "document"') == 1

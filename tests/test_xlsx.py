@@ -10,7 +10,6 @@ import subprocess
 import sys
 import zipfile
 from collections import Counter
-from itertools import chain
 from pathlib import Path
 
 import openpyxl
@@ -25,7 +24,6 @@ from policyscan.check import review
 from policyscan.cli import app
 from policyscan.compare import compare
 from policyscan.model import FACT_KINDS, Document, Fact, Metadata
-from policyscan.render import facts as facts_render
 from policyscan.render import render_comparisons, render_facts, render_reviews, xlsx
 from policyscan.render.comparison import comparison_rows
 from policyscan.render.labels import Labels
@@ -88,11 +86,6 @@ def facts_workbook(docs: list[Document], labels: Labels = EN, **kwargs: object) 
 
 
 # ---------------------------------------------------------------- extract
-
-def test_kind_fields_split_the_csv_field_columns() -> None:
-    """The per-kind sheets show exactly the CSV's field columns, nothing lost or invented."""
-    assert tuple(chain(*xlsx.KIND_FIELDS.values())) == facts_render.FIELD_COLUMNS
-
 
 def test_facts_one_sheet_per_kind_with_every_fact(docs: dict[str, Document]) -> None:
     doc = docs["001"]

@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
 
-from .model import FACT_KINDS, Document, InputError, PolicyscanError
+from .model import FACT_KINDS, OPENPYXL_MISSING, Document, InputError, PolicyscanError
 
 if TYPE_CHECKING:
     from .check import Review
@@ -94,12 +94,19 @@ def _labels(lang: str | None) -> Labels:
 
 def _format(fmt: str | None, output: str | None, formats: tuple[str, ...]) -> str:
     """--format, else the one the output file's suffix names, else table."""
-    if fmt is None:
-        fmt = _SUFFIX_FORMATS.get(os.path.splitext(output or "")[1].lower(), "table")
+    if output is not None and os.path.isdir(output):
+        raise _fail(f"--output: {output} is a directory, not a file")
+    if fmt is None and output is not None:
+        suffix = os.path.splitext(output)[1].lower()
+        if _SUFFIX_FORMATS.get(suffix) not in formats:
+            raise _fail(f"--output: cannot tell a format this command writes from {suffix or 'a file name without a suffix'!r}"
+                        f"; give --format ({', '.join(formats)})")
+        fmt = _SUFFIX_FORMATS[suffix]
+    fmt = fmt or "table"
     if fmt not in formats:
         raise _fail(f"--format: unknown format {fmt!r} (choose from {', '.join(formats)})")
     if fmt == "xlsx" and importlib.util.find_spec("openpyxl") is None:  # fail before reading any input
-        raise _fail("--format xlsx: writing Excel workbooks needs openpyxl: pip install 'policyscan[xlsx]'")
+        raise _fail(f"--format xlsx: {OPENPYXL_MISSING}")
     return fmt
 
 
@@ -113,8 +120,6 @@ def _output(output: str | None, fmt: str) -> Iterator[IO]:
             raise _fail("--format xlsx writes a binary workbook: give --output FILE.xlsx or redirect stdout")
         yield sys.stdout.buffer if binary else sys.stdout
         return
-    if os.path.isdir(output):
-        raise _fail(f"--output: {output} is a directory, not a file")
     partial = output + ".part"
     try:
         handle = open(partial, "wb") if binary else open(partial, "w", encoding="utf-8", newline="")  # noqa: SIM115
@@ -254,6 +259,7 @@ def check_cmd(
 
     fmt = _format(fmt, output, CHECK_FORMATS)
     labels = _labels(lang)
+    reference_date = _reference_date(reference_date)
     base_pack = _pack(rules, None)
     known = set(base_pack.checks) | {r.id for r in base_pack.rules}
     unknown = [d for d in disable or () if d not in known]
@@ -268,7 +274,7 @@ def check_cmd(
 
     def reviews() -> Iterator[Review]:
         nonlocal failures, errors
-        for item in check_paths(paths, pack, checks, year, _reference_date(reference_date), glob):
+        for item in check_paths(paths, pack, checks, year, reference_date, glob):
             if isinstance(item, InputError):
                 failures += 1
                 typer.echo(f"policyscan: {item}", err=True)

@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FACT_KINDS: tuple[str, ...] = ("quota", "deadline", "unit", "target")
+# The <meta name="generator"> of policyscan's HTML reports: a report written into a folder of
+# inputs is recognised when that folder is read again, not analysed as a policy.
+REPORT_GENERATOR = "policyscan"
+# What to install for --format xlsx (said before any input is read, and by the writer itself).
+OPENPYXL_MISSING = "writing Excel workbooks needs openpyxl: pip install 'policyscan[xlsx]'"
 
 
 @dataclass

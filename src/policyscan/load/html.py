@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import InputError
+from ..model import REPORT_GENERATOR, InputError
 from .text import decode_bytes, unify_newlines
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
@@ -240,6 +240,8 @@ def html_to_text(data: bytes, name: str) -> tuple[str, str]:
         root = lxml.html.fromstring(_XML_DECLARATION.sub("", text), parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"{name}: not a readable web page ({exc})") from exc
+    if any(meta.get("content") == REPORT_GENERATOR for meta in root.iterfind(".//meta[@name='generator']")):
+        raise InputError(f"{name}: a policyscan report, not a policy document (write reports outside the input folder)")
     title = root.find(".//title")
     title_text = _document_title(title.text_content()) if title is not None else ""
     _strip_furniture(root)

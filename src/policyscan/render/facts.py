@@ -6,7 +6,7 @@ the table adds one normalised "what" string per fact so a reader can check a fac
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, TextIO
 
 from rich import box
@@ -24,13 +24,15 @@ FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "xlsx", "html")
 BASE_COLUMNS: tuple[str, ...] = ("doc", "kind", "section", "start", "end", "text", "rule")
 # The document's metadata, repeated on each of its rows so a CSV row stands on its own.
 DOCUMENT_COLUMNS: tuple[str, ...] = ("title", "doc_number", "issuer", "issued", "year")
-# Union of the kind-specific fields, in a fixed order so CSV columns are stable across runs.
-FIELD_COLUMNS: tuple[str, ...] = (
-    "value", "low", "high", "unit", "cmp", "indicator",  # quota
-    "relation", "date", "begin",  # deadline
-    "name", "role",  # unit
-    "deadline", "quota",  # target
-)
+# The fields each kind fills, in a fixed order so columns are stable across runs: an Excel
+# sheet per kind takes its own, CSV takes them all.
+KIND_FIELDS: Mapping[str, tuple[str, ...]] = {
+    "quota": ("value", "low", "high", "unit", "cmp", "indicator"),
+    "deadline": ("relation", "date", "begin"),
+    "unit": ("name", "role"),
+    "target": ("deadline", "quota"),
+}
+FIELD_COLUMNS: tuple[str, ...] = tuple(field for fields in KIND_FIELDS.values() for field in fields)
 
 def render_facts(
     docs: Iterable[Document],

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from policyscan.check import Finding, ItemStatus, Review
 from policyscan.compare import CHANGES, Comparison, FactPair
-from policyscan.model import FACT_KINDS, Document, Fact, Section
+from policyscan.model import FACT_KINDS, REPORT_GENERATOR, Document, Fact, Section
 
 from .common import describe
 from .comparison import KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, coverage, pair_verdict, side_by_side
@@ -266,6 +266,7 @@ def _page_start(out: TextIO, title: str, labels: Labels) -> None:
     out.write(
         f'<!DOCTYPE html>\n<html lang="{"zh-CN" if labels.language == "zh" else "en"}">\n<head>\n'
         '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="{REPORT_GENERATOR}">\n'
         f"<title>{_esc(title)}</title>\n<style>{_CSS_COLOURS}\n{_CSS}</style>\n</head>\n<body>\n"
     )
 

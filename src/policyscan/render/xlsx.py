@@ -27,11 +27,11 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from policyscan.check import Review
 from policyscan.compare import Comparison
-from policyscan.model import FACT_KINDS, Document, Fact, PolicyscanError
+from policyscan.model import FACT_KINDS, OPENPYXL_MISSING, Document, Fact, PolicyscanError
 
 from .common import FORMULA_STARTS, amount, csv_cell, describe
 from .comparison import COLUMNS, KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, comparison_rows
-from .facts import BASE_COLUMNS, DOCUMENT_COLUMNS, selected_facts
+from .facts import BASE_COLUMNS, DOCUMENT_COLUMNS, KIND_FIELDS, selected_facts
 from .labels import Labels
 from .review import SEVERITY_STYLE, finding_record, item_record, finding_message, status_text
 
@@ -42,7 +42,7 @@ try:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 except ImportError as exc:  # openpyxl is the optional "xlsx" extra
-    raise PolicyscanError("writing Excel workbooks needs openpyxl: pip install 'policyscan[xlsx]'") from exc
+    raise PolicyscanError(OPENPYXL_MISSING) from exc
 
 if TYPE_CHECKING:
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
