@@ -50,7 +50,7 @@ OutputOption = Annotated[str | None, typer.Option(
                            ".csv, .json, .jsonl, .md) sets the format when --format is not given.")]
 LangOption = Annotated[str | None, typer.Option(
     "--lang", help="Language of headings, columns, verdicts and messages: zh or en (default: zh when "
-                   "LANG starts with zh). JSON, JSONL and CSV keep English keys.")]
+                   "the locale, LC_ALL/LC_MESSAGES/LANG, starts with zh). JSON, JSONL and CSV keep English keys.")]
 
 # Output file suffix → format, when --format is not given.
 _SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".csv": "csv", ".json": "json",
@@ -149,7 +149,7 @@ def _pack(rules: list[str] | None, disable: list[str] | None) -> RulePack:
 @app.command()
 def extract(
     paths: Annotated[list[str], typer.Argument(
-        help="Files (.txt, .html, .docx, .pdf, .doc, .wps, .ofd), folders (recursive) or - for stdin.")],
+        help="Files (.txt, .html, .docx, .pdf; .doc and .wps through LibreOffice), folders (recursive) or - for stdin.")],
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="table, json, jsonl, csv, xlsx or html (a report with every fact highlighted).")] = None,
     output: OutputOption = None,
