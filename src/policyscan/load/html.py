@@ -110,16 +110,21 @@ def _document_title(title: str) -> str:
     return max(parts, key=lambda part: len(_HAN.findall(part)), default="")
 
 
+def _within(element, container) -> bool:  # noqa: ANN001
+    """Is ``element`` the container or inside it?"""
+    return element is container or any(a is container for a in element.iterancestors())
+
+
 def _with_heading(root, body):  # noqa: ANN001, ANN202
     """The body, widened to the wrapper it shares with the page's title heading when that
     wrapper holds little else: the title and the line under it (文号, 发布日期) belong to the
     document, though CMSs set them outside the text container."""
-    heading = next((h for h in root.iter("h1", "h2")
-                    if _HAN.search(h.text_content()) and body not in h.iterancestors() and h is not body
-                    and not any(a is body for a in h.iterancestors())), None)
+    heading = next((h for h in root.iter("h1", "h2") if _HAN.search(h.text_content()) and not _within(h, body)),
+                   None)
     if heading is None:
         return body
-    shared = next((a for a in heading.iterancestors() if any(b is a for b in body.iterancestors())), None)
+    body_ancestors = set(body.iterancestors())
+    shared = next((a for a in heading.iterancestors() if a in body_ancestors), None)
     if shared is None or _text_len(shared) > 1.2 * _text_len(body) + 300:
         return body
     return shared
@@ -144,10 +149,14 @@ def _body(root):  # noqa: ANN001, ANN202
         for element in root.iterfind(f".//*[@id='{wanted}']"):
             if _text_len(element) >= 100:
                 return element
+    by_class: dict[str, list] = {}  # class token → its elements in page order, collected in one pass
+    for element in root.iter():
+        if isinstance(element.tag, str):
+            for token in (element.get("class") or "").split():
+                by_class.setdefault(token, []).append(element)
     for wanted in _BODY_CLASSES:
-        for element in root.iter():
-            if isinstance(element.tag, str) and wanted in (element.get("class") or "").split() \
-                    and _text_len(element) >= 100:
+        for element in by_class.get(wanted, ()):
+            if _text_len(element) >= 100:
                 return element
     best, best_score = root, -1
     for element in root.iter("div", "td", "article", "section", "main", "body"):
@@ -248,7 +257,7 @@ def html_to_text(data: bytes, name: str) -> tuple[str, str]:
     body = _body(root)
     lines: list[str] = []
     for table in _metadata_tables(root):
-        if table is not body and not any(ancestor is body for ancestor in table.iterancestors()):
+        if not _within(table, body):
             _render(table, lines)
             break
     _render(_with_heading(root, body), lines)

@@ -9,8 +9,10 @@ and wrapped lines join:
   first word of the next line (one CJK character, or a run of Latin letters and digits) — the
   rule a typesetter breaks lines by — so 选育或引进2-3⏎⏎个 reads as one quantity, across a page
   break too. A next line that is indented or opens with a heading number (一、 (二) 3.) starts
-  a paragraph even so; a table row (ending in "|") is never continued;
-- a page with a clear vertical gutter is read column by column, left then right.
+  a paragraph even so; a table row is never continued;
+- a ruled table is one line per row, its cells joined by " | ";
+- a page with a clear vertical gutter is read column by column, left then right;
+- a page turned by /Rotate is read as its content is drawn.
 
 A PDF without a text layer (a scan) is an error that says so.
 """

@@ -24,12 +24,11 @@ from .common import describe
 from .comparison import KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, coverage, pair_verdict, side_by_side
 from .facts import selected_facts
 from .labels import Labels
-from .review import deadline_text, finding_message, review_heading, status_text
+from .review import SEVERITY_COLOURS, deadline_text, finding_message, review_heading, status_text
 
 # The named colours of VERDICT_COLOURS and of severities, as CSS.
 PALETTE = {"green": "#2f9e44", "cyan": "#0c8599", "red": "#e03131", "yellow": "#f08c00", "blue": "#1c7ed6"}
 KIND_COLOURS = {"target": "#4263eb", "quota": "#d6336c", "deadline": "#7048e8", "unit": "#0ca678"}
-SEVERITY_COLOURS = {"error": "red", "warning": "yellow"}
 
 
 def _esc(text: str) -> str:

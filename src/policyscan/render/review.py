@@ -19,7 +19,10 @@ from .labels import ENGLISH, Labels
 CHECK_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown", "xlsx", "html")
 _COLUMNS = ("doc", "kind", "section", "item", "lead", "responsible", "deadline", "deadline_source",
             "status", "check", "severity", "message", "text", "context", "start", "end")
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
+# Severity → colour name (every format: table, Excel fill, HTML); errors are bold in the table.
+SEVERITY_COLOURS = {"error": "red", "warning": "yellow"}
+SEVERITY_STYLE = {severity: ("bold " if severity == "error" else "") + colour
+                  for severity, colour in SEVERITY_COLOURS.items()}
 
 
 def render_reviews(reviews: Iterable[Review], fmt: str, out: TextIO | BinaryIO,

@@ -33,7 +33,7 @@ from .common import FORMULA_STARTS, amount, csv_cell, describe
 from .comparison import COLUMNS, KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, comparison_rows
 from .facts import BASE_COLUMNS, DOCUMENT_COLUMNS, KIND_FIELDS, selected_facts
 from .labels import Labels
-from .review import SEVERITY_STYLE, finding_record, item_record, finding_message, status_text
+from .review import SEVERITY_COLOURS, finding_record, item_record, finding_message, status_text
 
 try:
     from openpyxl import Workbook
@@ -81,7 +81,7 @@ _TRANSLATED = frozenset({"verdict", "severity", "role", "relation", "cmp", "dead
 _LIGHT = {"green": "C6EFCE", "cyan": "CCECF0", "red": "FFC7CE", "yellow": "FFEB9C", "blue": "DDEBF7"}
 _FILLS: Mapping[str, Mapping[str, PatternFill]] = {
     "verdict": {v: PatternFill("solid", fgColor=_LIGHT[c]) for v, c in VERDICT_COLOURS.items()},
-    "severity": {s: PatternFill("solid", fgColor=_LIGHT[style.split()[-1]]) for s, style in SEVERITY_STYLE.items()},
+    "severity": {s: PatternFill("solid", fgColor=_LIGHT[colour]) for s, colour in SEVERITY_COLOURS.items()},
 }
 _BOLD = Font(bold=True)
 _TOP = Alignment(vertical="top")
