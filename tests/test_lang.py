@@ -14,7 +14,7 @@ from policyscan.render.labels import ZH, Labels, default_language
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = str(REPO / "samples" / "001_98f145120425fdfb.txt")
-PLAN = str(REPO / "samples" / "000_ba625502d2a21bc8.txt")
+PLAN = str(REPO / "samples" / "004_2815eee02937bf53.txt")
 NATIONAL = str(REPO / "samples" / "pairs" / "national_farm_mechanisation_guofa2018_42.txt")
 CITY = str(REPO / "samples" / "pairs" / "shanghai_farm_mechanisation_2022.txt")
 ENGLISH_ENV = {"COLUMNS": "160", "LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
@@ -36,9 +36,9 @@ def test_extract_table_in_chinese() -> None:
 def test_compare_table_and_markdown_in_chinese() -> None:
     table = run("compare", NATIONAL, CITY, "--lang", "zh")
     assert table.exit_code == 0, table.stderr
-    for label in ("概况", "上级文件", "上级目标数", "已承接", "任务事项", "目标任务"):
+    for label in ("上级文件", "下级文件", "相似度", "已承接", "需要研判", "未承接", "新增", "上级未承接事项"):
         assert label in table.stdout, label
-    assert "BASE targets" not in table.stdout
+    assert "carried down" not in table.stdout and "Needs a decision" not in table.stdout
     markdown = run("compare", NATIONAL, CITY, "--lang", "zh", "--format", "markdown")
     assert markdown.stdout.startswith(f"# 与 {NATIONAL} 对照")
     assert any(verdict in markdown.stdout for verdict in ("一致", "更严", "更宽", "未承接", "新增"))
@@ -47,9 +47,9 @@ def test_compare_table_and_markdown_in_chinese() -> None:
 def test_check_table_and_markdown_in_chinese() -> None:
     table = run("check", PLAN, "--lang", "zh")
     assert table.exit_code == 1  # the plan has error-level findings
-    for label in ("任务事项", "牵头单位", "状态", "项任务", "个错误", "问题", "任务未明确任何责任单位"):
+    for label in ("任务事项", "牵头单位", "状态", "项任务", "个错误", "问题", "文中留有占位年份"):
         assert label in table.stdout, label
-    assert "the task names" not in table.stdout
+    assert "placeholder year" not in table.stdout
     markdown = run("check", PLAN, "--lang", "zh", "--format", "markdown")
     assert "| 级别 | 检查项 | 章节 | 原文 | 说明 |" in markdown.stdout
     assert "| 错误 |" in markdown.stdout
@@ -57,7 +57,7 @@ def test_check_table_and_markdown_in_chinese() -> None:
 
 def test_english_is_the_default_outside_a_chinese_locale() -> None:
     result = run("check", PLAN)
-    assert "task items" in result.stdout and "the task names no responsible unit at all" in result.stdout
+    assert "task items" in result.stdout and "placeholder year left in the text" in result.stdout
 
 
 def test_chinese_locale_makes_chinese_the_default() -> None:

@@ -225,9 +225,9 @@ def comparisons(docs: dict[str, Document]) -> list:
     return [compare(pack, docs["001"], docs["001"]), compare(pack, docs["001"], docs["002"])]
 
 
-def comparisons_workbook(comparisons: list, labels: Labels = EN, changes_only: bool = False) -> Workbook:
+def comparisons_workbook(comparisons: list, labels: Labels = EN) -> Workbook:
     out = io.BytesIO()
-    render_comparisons(comparisons, "xlsx", out, changes_only=changes_only, labels=labels)
+    render_comparisons(comparisons, "xlsx", out, labels=labels)
     return load(out.getvalue())
 
 
@@ -239,12 +239,13 @@ def test_comparison_summary_and_a_sheet_per_kind(comparisons: list) -> None:
     assert [r["other"] for r in summary] == [c.other.path for c in comparisons]
     for row, c in zip(summary, comparisons):
         s = c.summary()
-        assert (row["BASE targets"], row["dropped"], row["BASE task items"], row["task items matched"],
-                row["coverage"], row["differences"]) == (s["base_targets"], s["dropped"], s["base_items"],
+        assert (row["similarity"], row["dropped"], row["BASE task items"], row["task items matched"],
+                row["coverage"], row["differences"]) == (s["similarity"], s["dropped"], s["base_items"],
                                                           s["items_matched"], s["coverage"], s["differences"])
-    assert book["Summary"]["K2"].number_format == "0%"
+    coverage_at = header(book["Summary"]).index("coverage") + 1
+    assert book["Summary"].cell(2, coverage_at).number_format == "0%"
     rows = [r for c in comparisons for r in comparison_rows(c)]
-    for kind, sheet in zip(("item", "target", "quota", "deadline", "unit"), KIND_SHEETS):
+    for kind, sheet in zip(("item", "target", "quota", "deadline", "lead"), KIND_SHEETS):
         expected = [r for r in rows if r["kind"] == kind]
         got = records(book[sheet])
         assert len(got) == len(expected), kind
@@ -262,13 +263,13 @@ def test_verdict_cells_are_coloured(comparisons: list) -> None:
         fills[v] == "FFC7CE" for v in fills if v in ("missing", "looser"))
 
 
-def test_comparison_in_chinese_changes_only(comparisons: list) -> None:
-    book = comparisons_workbook(comparisons, ZH, changes_only=True)
+def test_comparison_in_chinese(comparisons: list) -> None:
+    book = comparisons_workbook(comparisons, ZH)
     assert book.sheetnames == ["概况", "任务事项", "目标任务", "数量指标", "时间节点", "牵头单位(按任务事项)"]
-    assert header(book["概况"])[:3] == ["上级文件", "下级文件", "上级目标数"]
+    assert header(book["概况"])[:4] == ["上级文件", "下级文件", "是否相关", "相似度"]
     verdicts = set(column(book["数量指标"], "结论"))
-    assert verdicts and "一致" not in verdicts and verdicts <= {ZH(v) for v in ("stricter", "looser", "different-unit",
-                                                                             "missing", "added")}
+    assert verdicts and verdicts <= {ZH(v) for v in ("same", "stricter", "looser", "different-unit",
+                                                     "missing", "added")}
 
 
 def test_no_comparisons_still_makes_a_workbook() -> None:
@@ -286,7 +287,7 @@ def test_cli_compare_matches_jsonl(tmp_path: Path) -> None:
     lines = jsonl(invoke("compare", str(NATIONAL), str(SHANGHAI), "--format", "jsonl").stdout)
     counts = Counter(r["kind"] for r in lines)
     assert book["Summary"].max_row - 1 == counts["summary"] == 1
-    for kind, sheet in zip(("item", "target", "quota", "deadline", "unit"), KIND_SHEETS):
+    for kind, sheet in zip(("item", "target", "quota", "deadline", "lead"), KIND_SHEETS):
         assert book[sheet].max_row - 1 == counts[kind], kind
     assert_layout(book)
 
@@ -300,7 +301,7 @@ def reviews_workbook(reviews: list, labels: Labels = EN) -> Workbook:
 
 
 def test_review_documents_items_and_findings(docs: dict[str, Document]) -> None:
-    reviews = [review(load_pack(), docs[key]) for key in ("000", "001")]
+    reviews = [review(load_pack(), docs[key]) for key in ("004", "001")]
     book = reviews_workbook(reviews)
     assert book.sheetnames == ["Documents", "Task items", "Findings"]
     assert_layout(book)
@@ -337,10 +338,10 @@ def test_review_in_chinese_uses_the_packs_chinese_messages(docs: dict[str, Docum
 
 
 def test_cli_check_matches_jsonl(tmp_path: Path) -> None:
-    paths = [str(NAMES[key]) for key in ("000", "001")]
+    paths = [str(NAMES[key]) for key in ("004", "001")]
     target = tmp_path / "check.xlsx"
     result = invoke("check", *paths, "-o", str(target), "--lang", "en")
-    assert result.exit_code == 1, result.output  # 000 has error-level findings
+    assert result.exit_code == 1, result.output  # 004 has error-level findings
     book = openpyxl.load_workbook(target)
     counts = Counter(r["kind"] for r in jsonl(invoke("check", *paths, "--format", "jsonl").stdout))
     assert book["Documents"].max_row - 1 == 2

@@ -197,14 +197,25 @@ def compare_cmd(
     output: OutputOption = None,
     fail_on: Annotated[str | None, typer.Option(
         "--fail-on", help="Exit 1 when any pair has one of these verdicts, e.g. looser,missing.")] = None,
-    changes_only: Annotated[bool, typer.Option(
-        "--changes-only", help="Leave out rows where nothing changed.")] = False,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Table and Markdown: every row side by side, not one screen per document.")] = False,
     glob: GlobOption = None,
     rules: RulesOption = None,
     disable: DisableOption = None,
     lang: LangOption = None,
 ) -> None:
-    """Compare a directive (BASE) with documents that implement it, side by side."""
+    """Compare a directive (BASE) with documents that implement it (OTHER).
+
+    Items are paired many to many (an implementation merges, splits and reorders), facts by
+    what they measure: quotas are judged stricter or looser only against the same indicator,
+    deadlines earlier or later, leads same or different per item. The default view is one
+    screen per OTHER: the summary, the changes that need a decision, and what was dropped or
+    added; --all shows every row.
+
+    Similarity (0 to 1) is the cosine of the two texts' words, each weighted by how rarely
+    policy documents use it: 0 shares nothing, 1 uses the same words alike. Below 0.2 the
+    documents count as unrelated and nothing is judged; an item pair needs 0.15.
+    """
     from .compare import VERDICTS
     from .pipeline import compare_paths
     from .render import COMPARE_FORMATS, render_comparisons
@@ -227,7 +238,7 @@ def compare_cmd(
     except InputError as exc:
         raise _fail(str(exc), code=1) from exc
     with _output(output, fmt) as out:
-        render_comparisons(comparisons, fmt, out, changes_only=changes_only, labels=labels)
+        render_comparisons(comparisons, fmt, out, everything=everything, labels=labels)
     flagged = sum(p.verdict in failing for c in comparisons for p in c.pairs)
     if failing and flagged:
         typer.echo("policyscan: " + labels("{count} pair(s) with verdict {verdicts}", count=flagged,
@@ -243,16 +254,23 @@ def check_cmd(
         "--format", "-f", help="table, json, jsonl, csv, markdown, xlsx or html (findings beside their items).")] = None,
     output: OutputOption = None,
     enable: Annotated[list[str] | None, typer.Option(
-        "--enable", help="Turn a check on, optionally with a severity: ID or ID:error; repeatable.")] = None,
+        "--enable", help="Turn a check on, optionally with a severity: ID or ID:error (e.g. the opt-in "
+                         "item.own_deadline); repeatable.")] = None,
     disable: Annotated[list[str] | None, typer.Option(
         "--disable", help="Turn off a check (or an extraction rule) with this id; repeatable.")] = None,
     glob: GlobOption = None,
     rules: RulesOption = None,
     year: YearOption = None,
-    reference_date: ReferenceDateOption = None,
+    reference_date: Annotated[str | None, typer.Option(
+        "--reference-date", help="The plans' own date YYYY-MM-DD, winning over the date they give: "
+                                 "deadline.past reports deadlines before it; it also sets the year and "
+                                 "dates counted from issue (印发之日起30日内).")] = None,
     lang: LangOption = None,
 ) -> None:
-    """Review plans before filing: units, deadlines and numbers per task item, defects in the text."""
+    """Review plans before filing: units, deadlines and numbers per task item, defects in the text.
+
+    Exits 1 when a document has an error-level finding, including one in which no task item
+    was recognised (doc.no_items)."""
     from .check import effective_checks
     from .pipeline import check_paths
     from .render import CHECK_FORMATS, render_reviews

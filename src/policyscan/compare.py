@@ -1,14 +1,22 @@
 """COMPARE stage: a directive (BASE) against a document that implements it (OTHER).
 
-Task items are paired first, by the words they use (jieba tokens, indicator synonyms from
-the pack, weighted so that words every item uses count little). Facts are then paired
-kind by kind, one to one, by the words of their indicator and of the goal or item they sit
-in, with a bonus when both sit in items that were paired. Nothing is forced: a fact whose
-best counterpart is too unlike it is reported as missing (BASE only) or added (OTHER only).
-Each pair gets a verdict that says how OTHER changed BASE.
+An implementation reorders, merges, splits and rewords its directive, so items are paired
+many to many: each item with its most similar counterpart on the other side, and with any
+other counterpart nearly as similar. Similarity is the cosine of the items' words weighted
+by how rarely policy documents use them (the pack's ``word_frequency``), so 机制 or 服务 say
+little and 机械化 or 养老 say much.
+
+Facts are paired by what they measure, never by their numbers: a quota by the words of its
+indicator (a bare 机械化率 takes the clause before it), a deadline by the sentence it dates,
+a lead by the items it leads. Only facts of the same indicator are judged stricter, looser
+or same. A BASE fact is "missing" only where OTHER takes up its part of BASE; BASE chapters
+OTHER never takes up, and BASE items past the end of a truncated OTHER, are listed as such
+in the summary rather than as a column of missing facts. Two unrelated documents get no
+verdicts at all.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 from collections import Counter
@@ -19,40 +27,49 @@ from typing import Any
 import regex
 
 from . import segment
-from .numbers import tidy
 from .model import Document, Fact, Section
 from .normalise import shadow
+from .numbers import amount
 from .rules import RulePack
 
 _HAN_WORD = regex.compile(r"^\p{Han}{2,}$")
 
-# Verdicts by kind; "missing" and "added" apply to every kind.
+# Verdicts by row kind; "missing" (BASE only) and "added" (OTHER only) apply to facts of every kind.
 QUOTA_VERDICTS = ("same", "stricter", "looser", "different-unit")
 DEADLINE_VERDICTS = ("same", "earlier", "later", "unresolved")
-UNIT_VERDICTS = ("same-lead", "different-lead", "lead-missing", "lead-added")
-VERDICTS = tuple(dict.fromkeys(QUOTA_VERDICTS + DEADLINE_VERDICTS + UNIT_VERDICTS + ("missing", "added")))
-CHANGES = frozenset(VERDICTS) - {"same", "same-lead"}
+LEAD_VERDICTS = ("same", "different")
+VERDICTS = tuple(dict.fromkeys(("matched",) + QUOTA_VERDICTS + DEADLINE_VERDICTS + LEAD_VERDICTS
+                               + ("missing", "added")))
+CHANGES = frozenset(VERDICTS) - {"same", "matched"}
+FACT_ROW_KINDS = ("target", "quota", "deadline", "lead")
 
 
 @dataclass
 class ItemPair:
-    """A task item of BASE and its counterpart in OTHER (either may be None: unmatched)."""
+    """A part of BASE and a part of OTHER that implements it."""
 
-    base: Section | None
-    other: Section | None
-    similarity: float | None
+    base: Section
+    other: Section
+    similarity: float
+
+    verdict = "matched"
+    kind = "item"
 
 
 @dataclass
 class FactPair:
-    """One row of a comparison: a BASE fact, its OTHER counterpart, and what changed."""
+    """One row of a comparison: a BASE fact, its OTHER counterpart, and what changed.
+    ``base_restated`` / ``other_restated``: later places where a document repeats the same
+    value (its goal restated in its tasks), judged once, here."""
 
-    kind: str  # quota, deadline, unit (lead units per item), target
+    kind: str  # target, quota, deadline or lead
     base: Fact | None
     other: Fact | None
     verdict: str
     similarity: float | None = None
     detail: str = ""
+    base_restated: list[Fact] = field(default_factory=list)
+    other_restated: list[Fact] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -61,37 +78,71 @@ class FactPair:
 
 @dataclass
 class Comparison:
-    """BASE against one OTHER: paired items and facts."""
+    """BASE against one OTHER: corresponding items, fact rows, and what OTHER leaves out."""
 
     base: Document
     other: Document
+    similarity: float = 0.0  # of the two texts as wholes, 0 (nothing shared) to 1 (same words)
+    related: bool = False  # at least one item of OTHER corresponds to one of BASE
+    truncated: bool = False  # OTHER's text ends in the middle of a sentence
+    base_items: list[Section] = field(default_factory=list)
+    other_items: list[Section] = field(default_factory=list)
     items: list[ItemPair] = field(default_factory=list)
     pairs: list[FactPair] = field(default_factory=list)
+    not_reached: list[Section] = field(default_factory=list)  # BASE items past a truncated OTHER's end
+
+    @property
+    def base_unmatched(self) -> list[Section]:
+        """BASE items OTHER does not take up (and does reach)."""
+        paired = {id(p.base) for p in self.items} | {id(s) for s in self.not_reached}
+        return [s for s in self.base_items if id(s) not in paired]
+
+    @property
+    def other_unmatched(self) -> list[Section]:
+        """OTHER items with no counterpart in BASE."""
+        paired = {id(p.other) for p in self.items}
+        return [s for s in self.other_items if id(s) not in paired]
 
     @property
     def coverage(self) -> float:
-        """Share of BASE task items that have a counterpart in OTHER."""
-        base_items = [p for p in self.items if p.base is not None]
-        return sum(p.other is not None for p in base_items) / len(base_items) if base_items else 1.0
+        """Share of the BASE items OTHER reaches that have a counterpart in it."""
+        reached = len(self.base_items) - len(self.not_reached)
+        matched = reached - len(self.base_unmatched)
+        return matched / reached if reached else 1.0
 
     def summary(self) -> dict[str, Any]:
-        """What happened to BASE's targets, and how much of BASE's task list OTHER covers."""
-        targets = [p for p in self.pairs if p.kind == "target"]
-        verdicts = Counter(p.verdict for p in targets)
+        """The counts a reader wants first, and the items that have no counterpart."""
+        verdicts = Counter((p.kind, p.verdict) for p in self.pairs)
+        by_verdict = Counter(p.verdict for p in self.pairs if p.kind != "lead")
+        reached = len(self.base_items) - len(self.not_reached)
         return {
             "base": self.base.path,
             "other": self.other.path,
-            "base_targets": sum(p.base is not None for p in targets),
-            "carried_down": sum(p.base is not None and p.other is not None for p in targets),
-            "tightened": verdicts["stricter"] + verdicts["earlier"],
-            "loosened": verdicts["looser"] + verdicts["later"],
-            "dropped": verdicts["missing"],
-            "added": verdicts["added"],
-            "base_items": sum(p.base is not None for p in self.items),
-            "items_matched": sum(p.base is not None and p.other is not None for p in self.items),
+            "related": self.related,
+            "similarity": round(self.similarity, 3),
+            "truncated": self.truncated,
+            "base_items": len(self.base_items),
+            "other_items": len(self.other_items),
+            "items_matched": reached - len(self.base_unmatched),
             "coverage": round(self.coverage, 4),
+            "carried_down": sum(p.base is not None and p.other is not None for p in self.pairs
+                                if p.kind != "lead"),
+            "tightened": by_verdict["stricter"] + by_verdict["earlier"],
+            "loosened": by_verdict["looser"] + by_verdict["later"],
+            "dropped": by_verdict["missing"],
+            "added": by_verdict["added"],
+            "leads_changed": verdicts[("lead", "different")] + verdicts[("lead", "missing")]
+            + verdicts[("lead", "added")],
+            "deadlines_moved": verdicts[("deadline", "earlier")] + verdicts[("deadline", "later")],
             "differences": sum(p.changed for p in self.pairs),
+            "items_not_taken_up": [_item_record(s) for s in self.base_unmatched],
+            "items_new": [_item_record(s) for s in self.other_unmatched],
+            "items_not_reached": [_item_record(s) for s in self.not_reached],
         }
+
+
+def _item_record(item: Section) -> dict[str, Any]:
+    return {"section": item.path, "title": item.title, "start": item.start, "end": item.end}
 
 
 # ---------------------------------------------------------------- words and similarity
@@ -115,162 +166,315 @@ def canonical(pack: RulePack, text: str) -> str:
 def words(pack: RulePack, text: str) -> Counter[str]:
     """Content words of a text: jieba words of two or more Han characters of its normalised
     shadow (so Traditional and Simplified agree), synonyms made canonical, stopwords dropped."""
-    stop = set(pack.tables["cues"].get("compare_stopwords", []))
+    stop = _stopwords(pack)
     text = canonical(pack, shadow(text))
     return Counter(w for w, _, _ in segment.words(pack, text) if _HAN_WORD.match(w) and w not in stop)
 
 
-def _cosine(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
-    """Cosine of tf-idf vectors with sublinear tf (1 + log count), so a word repeated
-    fourteen times in an item does not outweigh everything else it says."""
-    def weight(counts: Counter[str], word: str) -> float:
-        return (1.0 + math.log(counts[word])) * idf.get(word, 1.0)
+@functools.lru_cache(maxsize=8)
+def _stopwords(pack: RulePack) -> frozenset[str]:
+    return frozenset(pack.tables["cues"].get("compare_stopwords", []))
 
-    dot = sum(weight(a, w) * weight(b, w) for w in a.keys() & b.keys())
+
+@functools.lru_cache(maxsize=8)
+def _rarity(pack: RulePack) -> tuple[dict[str, float], float]:
+    """Weight of a word by how few policy documents use it (inverse document frequency of
+    the pack's ``word_frequency``), and the weight of a word the table does not list."""
+    table = pack.tables.get("word_frequency") or {}
+    n = int(table.get("documents") or 0)
+    df = table.get("df") or {}
+    weights = {w: math.log((n + 1) / (int(c) + 1)) + 1.0 for w, c in df.items()}
+    return weights, math.log((n + 1) / 2) + 1.0
+
+
+def weight(pack: RulePack, word: str) -> float:
+    """How much a shared word says that two texts are about the same thing."""
+    weights, rare = _rarity(pack)
+    return weights.get(word, rare)
+
+
+def similarity(pack: RulePack, a: Counter[str], b: Counter[str], local: dict[str, float] | None = None) -> float:
+    """Cosine of the two bags of words, each word weighted by its rarity and by a sublinear
+    count (1 + log count), so a word repeated fourteen times does not outweigh the rest.
+    ``local``: rarity among the parts being paired (``local_rarity``); then a word every item
+    of both documents uses (the pair's own topic, 农机) no longer tells their items apart,
+    and background rarity only tempers it (square root)."""
+    def w(counts: Counter[str], word: str) -> float:
+        rarity = weight(pack, word) if local is None else local.get(word, 1.0) * math.sqrt(weight(pack, word))
+        return (1.0 + math.log(counts[word])) * rarity
+
+    dot = sum(w(a, x) * w(b, x) for x in a.keys() & b.keys())
     if not dot:
         return 0.0
-    norm = math.sqrt(sum(weight(a, w) ** 2 for w in a)) * math.sqrt(sum(weight(b, w) ** 2 for w in b))
-    return dot / norm if norm else 0.0
+    norm = math.sqrt(sum(w(a, x) ** 2 for x in a)) * math.sqrt(sum(w(b, x) ** 2 for x in b))
+    return min(1.0, dot / norm) if norm else 0.0
 
 
-def _idf(bags: Iterable[Counter[str]]) -> dict[str, float]:
-    """Words that every item uses weigh little; a word in one item only weighs most."""
-    bags = list(bags)
+def local_rarity(bags: list[Counter[str]]) -> dict[str, float]:
+    """Inverse document frequency of each word among ``bags`` (the items of both documents)."""
     df = Counter(w for bag in bags for w in bag)
     return {w: math.log((1 + len(bags)) / (1 + n)) + 1.0 for w, n in df.items()}
 
 
-def _one_to_one(scores: list[tuple[float, int, int]], threshold: float) -> dict[int, tuple[int, float]]:
-    """Greedy one-to-one pairing, best score first; pairs below the threshold stay unpaired."""
+def _greedy_one_to_one(scores: Iterable[tuple[float, float, int, int]]) -> dict[int, tuple[int, float]]:
+    """Pairs (i, j), best rank first, each side used once; ``scores`` are (rank, similarity, i, j)."""
     paired: dict[int, tuple[int, float]] = {}
     used: set[int] = set()
-    for score, i, j in sorted(scores, key=lambda t: (-t[0], t[1], t[2])):
-        if score < threshold or i in paired or j in used:
-            continue
-        paired[i] = (j, score)
-        used.add(j)
+    for _, sim, i, j in sorted(scores, key=lambda t: (-t[0], t[2], t[3])):
+        if i not in paired and j not in used:
+            paired[i] = (j, sim)
+            used.add(j)
     return paired
 
 
 # ---------------------------------------------------------------- items
 
-def _item_words(pack: RulePack, doc: Document, item: Section) -> Counter[str]:
+def comparable_items(pack: RulePack, doc: Document) -> list[Section]:
+    """The parts of a document compared: its task items (leaf sections at any heading level,
+    一、/(一)/1./第X条…) outside web-page chrome, or, in a text without headings, its
+    paragraphs (a paragraph reads as an item numbered ¶1, ¶2 …)."""
+    items = [s for s in doc.items() if not doc.in_chrome(s.start, s.start + 1)]
+    if items:
+        return items
+    min_chars = int(pack.tables["cues"].get("paragraph_item_min_chars", 30))
+    paragraphs: list[Section] = []
+    offset = 0
+    for line in doc.text.splitlines(keepends=True):
+        body = line.strip()
+        if len(body) >= min_chars and not doc.in_chrome(offset, offset + len(line)):
+            start = offset + line.index(body[0])
+            title = regex.split(r"[。；;！!？?]", body, maxsplit=1)[0][:40]
+            paragraphs.append(Section(path=f"¶{len(paragraphs) + 1}", marker="", title=title, start=start,
+                                      end=start + len(body), depth=1, text_start=start))
+        offset += len(line)
+    return paragraphs
+
+
+def _item_bag(pack: RulePack, doc: Document, item: Section) -> Counter[str]:
     return words(pack, doc.shadow[item.start:item.end])
 
 
-def align_items(pack: RulePack, base: Document, other: Document) -> list[ItemPair]:
-    """Each BASE task item with its most similar OTHER item, one to one. Similarity blends
-    the items' whole text with their headings, which say in a few words what a task is."""
-    b_items, o_items = base.items(), other.items()
-    b_bodies = [_item_words(pack, base, s) for s in b_items]
-    o_bodies = [_item_words(pack, other, s) for s in o_items]
-    b_titles = [words(pack, s.title) for s in b_items]
-    o_titles = [words(pack, s.title) for s in o_items]
-    body_idf, title_idf = _idf(b_bodies + o_bodies), _idf(b_titles + o_titles)
+def _title_bag(pack: RulePack, doc: Document, item: Section) -> Counter[str]:
+    """The item's heading with the headings above it: 保障措施/(一)加强组织领导."""
+    titles = [s.title for s in doc.holders(item.start)] or [item.title]
+    return words(pack, " ".join(titles))
+
+
+def align_items(pack: RulePack, base: Document, other: Document,
+                b_items: list[Section], o_items: list[Section]) -> list[ItemPair]:
+    """Every pair of items that correspond. OTHER implements BASE, so each OTHER item takes
+    the BASE item most like it, and any other nearly as like it (one OTHER item may merge
+    several BASE items); a BASE item also takes its own best counterparts when they are
+    clearly alike (a BASE item split over several OTHER items), but not a weak best match
+    (a directive's chapter an implementation leaves out still has some nearest item), nor an
+    OTHER item far closer to another BASE item (a deleted item's neighbour)."""
     cues = pack.tables["cues"]
     title_weight = float(cues.get("item_title_weight", 0.3))
-    scores = [((1 - title_weight) * _cosine(b_bodies[i], o_bodies[j], body_idf)
-               + title_weight * _cosine(b_titles[i], o_titles[j], title_idf), i, j)
-              for i in range(len(b_items)) for j in range(len(o_items))]
-    paired = _one_to_one(scores, float(cues.get("item_match_threshold", 0.2)))
-    pairs = [ItemPair(s, o_items[paired[i][0]] if i in paired else None,
-                      round(paired[i][1], 3) if i in paired else None) for i, s in enumerate(b_items)]
-    used = {paired[i][0] for i in paired}
-    pairs += [ItemPair(None, s, None) for j, s in enumerate(o_items) if j not in used]
-    return pairs
+    threshold = float(cues.get("item_match_threshold", 0.2))
+    near = float(cues.get("item_near_best", 0.8))
+    strong = float(cues.get("item_split_threshold", 0.25))
+    split_share = float(cues.get("item_split_share", 0.5))
+    b_bodies = [_item_bag(pack, base, s) for s in b_items]
+    o_bodies = [_item_bag(pack, other, s) for s in o_items]
+    b_titles = [_title_bag(pack, base, s) for s in b_items]
+    o_titles = [_title_bag(pack, other, s) for s in o_items]
+    body_rarity, title_rarity = local_rarity(b_bodies + o_bodies), local_rarity(b_titles + o_titles)
+    score = [[(1 - title_weight) * similarity(pack, b_bodies[i], o_bodies[j], body_rarity)
+              + title_weight * similarity(pack, b_titles[i], o_titles[j], title_rarity)
+              for j in range(len(o_items))] for i in range(len(b_items))]
+    best_b = [max(row, default=0.0) for row in score]
+    best_o = [max((score[i][j] for i in range(len(b_items))), default=0.0) for j in range(len(o_items))]
+    return [ItemPair(b_items[i], o_items[j], round(s, 3))
+            for i, row in enumerate(score) for j, s in enumerate(row)
+            if s >= threshold and (s >= near * best_o[j]
+                                   or (s >= strong and s >= near * best_b[i] and s >= split_share * best_o[j]))]
+
+
+def document_similarity(pack: RulePack, base: Document, other: Document) -> float:
+    """How much the two texts as wholes are about the same things (0 to 1)."""
+    return similarity(pack, words(pack, base.shadow), words(pack, other.shadow))
+
+
+def is_truncated(pack: RulePack, doc: Document) -> bool:
+    """True when the body breaks off mid-sentence: its last paragraph of some length (a
+    signature, date or page number is short; markup residue has few Han characters) ends
+    neither a sentence, nor an aside in brackets (（…负责）), nor an imprint (…印发, a date),
+    in a text whose paragraphs (headings aside) otherwise do end so (a copy that lost its punctuation
+    everywhere says nothing by ending without it)."""
+    cues = pack.tables["cues"]
+    min_chars = int(cues.get("paragraph_item_min_chars", 30)) // 2
+    complete = regex.compile(cues.get("complete_paragraph_end", r"[。！？；…!?;]$"))
+    headings = sorted(s.start for s in doc.all_sections())
+    ends: list[bool] = []
+    offset = 0
+    for line in doc.text.splitlines(keepends=True):
+        body = shadow(line).strip()
+        heading = bisect.bisect_left(headings, offset) < len(headings) \
+            and headings[bisect.bisect_left(headings, offset)] < offset + len(line)
+        if len(regex.findall(r"\p{Han}", body)) >= min_chars and not heading \
+                and not doc.in_chrome(offset, offset + len(line)):
+            ends.append(bool(complete.search(body)))
+        offset += len(line)
+    share = float(cues.get("complete_paragraph_share", 0.6))
+    return bool(ends) and not ends[-1] and sum(ends[:-1]) >= share * (len(ends) - 1)
+
+
+def _reached(items: list[ItemPair], b_items: list[Section]) -> list[Section]:
+    """BASE items after the last one a truncated OTHER takes up: OTHER stops before them."""
+    last = max((p.base.start for p in items), default=-1)
+    return [s for s in b_items if s.start > last]
 
 
 # ---------------------------------------------------------------- facts
 
-def _enclosing(doc: Document, fact: Fact, kind: str) -> Fact | None:
-    """The fact of ``kind`` whose span holds ``fact`` (the goal a quota belongs to)."""
-    return next((f for f in doc.facts if f.kind == kind and f is not fact
-                 and f.start <= fact.start and fact.end <= f.end), None)
-
-
-def _fact_words(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
-    """What a fact is about: its indicator and text, the clause (quota) or sentence
-    (deadline) it stands in, and the title of its item."""
+def _subject_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
+    """What a quota measures: the words of its clause up to the number. A bare indicator
+    (机械化率达到60%) takes the words of the clause before it in the same sentence
+    (建成5-8个林果机械化生产示范基地，机械化率达到60% measures the orchards' rate)."""
     assert doc.breaks is not None, "compare takes analysed documents"
-    parts = [fact.fields.get("indicator") or "", fact.text]
-    if fact.kind == "quota":
-        parts.append(_span_text(doc, doc.breaks.clause(fact.start)))
-    elif fact.kind == "deadline":
-        parts.append(_span_text(doc, doc.breaks.sentence(fact.start)))
-    section = doc.section_at(fact.start)
-    if section is not None:
-        parts.append(section.title)
-    return words(pack, " ".join(parts))
+    start, end = doc.breaks.clause(fact.start)
+    bag = words(pack, doc.shadow[start:fact.start])
+    if not bag and fact.fields.get("indicator"):  # 和55%: the indicator it shares with the value before
+        bag = words(pack, fact.fields["indicator"])
+    min_words = int(pack.tables["cues"].get("indicator_min_words", 2))
+    sentence_start, _ = doc.breaks.sentence(fact.start)
+    if len(bag) < min_words and start > sentence_start:
+        before, _ = doc.breaks.clause(start - 1)
+        bag += words(pack, doc.shadow[before:start])
+    if not bag:  # a number that opens its clause (1户1人以上): the clause says what it counts
+        bag = words(pack, doc.shadow[start:max(end, fact.end)])
+    return bag
 
 
-def _span_text(doc: Document, span: tuple[int, int]) -> str:
-    return doc.shadow[span[0]:span[1]]
+def _context_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
+    """What a deadline or goal is about: the sentence it stands in."""
+    assert doc.breaks is not None, "compare takes analysed documents"
+    start, end = doc.breaks.sentence(fact.start)
+    return words(pack, doc.shadow[start:max(end, fact.end)])
 
 
 def _date_of(doc: Document, fact: Fact) -> str | None:
     """The date a fact is bound to: its own (deadline), its goal's (target, quota in a goal)."""
     if fact.kind == "deadline":
         return fact.fields.get("date")
-    goal = fact if fact.kind == "target" else _enclosing(doc, fact, "target")
+    goal = fact if fact.kind == "target" else next(
+        (f for f in doc.facts if f.kind == "target" and f.start <= fact.start and fact.end <= f.end), None)
     return goal.fields.get("deadline") if goal is not None else None
 
 
-def _section_key(doc: Document, fact: Fact) -> int | None:
-    section = doc.section_at(fact.start)
-    return None if section is None else section.start
+@dataclass
+class _Sides:
+    """Facts of one kind on both sides, with what pairs them: their bags of words, the
+    item each sits in and the date each is bound to."""
+
+    b_facts: list[Fact]
+    o_facts: list[Fact]
+    b_bags: list[Counter[str]]
+    o_bags: list[Counter[str]]
 
 
-def _align_facts(pack: RulePack, comparison: Comparison, kind: str,
-                 goal_partner: dict[int, int] | None = None
-                 ) -> list[tuple[Fact | None, Fact | None, float | None]]:
-    """Pair facts of one kind one to one. Content similarity comes first; only a pair that
-    already shares content is lifted by sitting in paired items, by a shared date, or (quotas)
-    by sitting in paired goals; a quota in another unit is held back."""
-    base, other = comparison.base, comparison.other
-    b_facts = [f for f in base.facts if f.kind == kind]
-    o_facts = [f for f in other.facts if f.kind == kind]
-    b_bags = [_fact_words(pack, base, f) for f in b_facts]
-    o_bags = [_fact_words(pack, other, f) for f in o_facts]
-    idf = _idf(b_bags + o_bags)
-    item_partner = {p.base.start: p.other.start for p in comparison.items if p.base and p.other}
+def _in_scope(pack: RulePack, c: Comparison) -> tuple[set[int], set[int]]:
+    """Starts of the BASE and OTHER items whose facts are compared one by one: BASE items
+    in a chapter OTHER takes up (an item of it has a counterpart) and not past a truncated
+    OTHER's end; every OTHER item."""
+    taken_chapters = {_chapter(c.base, p.base) for p in c.items}
+    unreached = {s.start for s in c.not_reached}
+    base = {s.start for s in c.base_items
+            if _chapter(c.base, s) in taken_chapters and s.start not in unreached}
+    return base, {s.start for s in c.other_items}
+
+
+def _chapter(doc: Document, item: Section) -> int:
+    """The start of the outermost section holding an item (the item itself at top level)."""
+    holders = doc.holders(item.start)
+    return holders[0].start if holders else item.start
+
+
+def _item_of(items: list[Section], fact: Fact) -> Section | None:
+    return next((s for s in items if s.start <= fact.start < s.end), None)
+
+
+def _counted(c: Comparison, side: str, fact: Fact, scope: set[int], context: frozenset[int]) -> bool:
+    """Whether a fact takes part in the comparison: it lies in a compared item, or outside
+    any item within a goal (a preamble's 到2025年…达到…, not its look back or its setting);
+    not in a section that only states context; and, in BASE, it is not bound to a date
+    that had passed before OTHER was issued (an expired goal is not OTHER's to carry)."""
+    doc, items = (c.base, c.base_items) if side == "base" else (c.other, c.other_items)
+    if any(s.start in context for s in doc.holders(fact.start)):
+        return False
+    item = _item_of(items, fact)
+    if item is None and not any(f.kind == "target" and f.start <= fact.start < f.end for f in doc.facts):
+        return False
+    if side == "base" and _expired(c, fact):
+        return False
+    return item is None or item.start in scope
+
+
+def _expired(c: Comparison, fact: Fact) -> bool:
+    """A BASE fact bound to a date before OTHER's own date (its issue date, else 1 January of its year)."""
+    date = _date_of(c.base, fact)
+    issued = c.other.issued or (f"{c.other.year:04d}-01-01" if c.other.year else None)
+    return bool(date and issued and date < issued)
+
+
+def _context_sections(pack: RulePack, doc: Document) -> frozenset[int]:
+    """Starts of sections that state ideas or significance, not goals or tasks (指导思想):
+    the dates they mention (“十四五”时期) are context. The heading must be that and little
+    more: 准确把握指导思想、基本原则、目标任务 also sets goals."""
+    heads = pack.tables["cues"].get("context_headings", [])
+
+    def states_context(title: str) -> bool:
+        title = regex.sub(r"[\p{P}\s]", "", shadow(title))
+        return any(title.startswith(h) and len(title) <= len(h) + 2 for h in heads)
+
+    return frozenset(s.start for s in doc.all_sections() if states_context(s.title))
+
+
+def _pair_facts(pack: RulePack, c: Comparison, kind: str, bag_of, comparable,
+                b_facts: list[Fact], o_facts: list[Fact], placed: bool = False) -> list[FactPair]:
+    """Pair facts of one kind one to one by the similarity of their bags; a pair must reach
+    the kind's threshold on content alone, and being in corresponding items or bound to the
+    same date only orders candidates that do. ``placed``: being in corresponding items is
+    enough on its own (a goal year dates the whole goal paragraph, whatever its words)."""
     cues = pack.tables["cues"]
-    floor = float(cues.get("min_content_similarity", 0.15))
+    threshold = float(cues.get(f"{kind}_match_threshold", cues.get("fact_match_threshold", 0.3)))
     item_bonus = float(cues.get("same_item_bonus", 0.15))
     date_bonus = float(cues.get("same_date_bonus", 0.1))
-    goal_bonus = float(cues.get("same_goal_bonus", 0.3))
-    unit_penalty = float(cues.get("different_unit_penalty", 0.15))
-    b_items = [_section_key(base, f) for f in b_facts]
-    o_items = [_section_key(other, f) for f in o_facts]
-    b_dates = [_date_of(base, f) for f in b_facts]
-    o_dates = [_date_of(other, f) for f in o_facts]
-    b_goals = [_goal_key(base, f) for f in b_facts]
-    o_goals = [_goal_key(other, f) for f in o_facts]
+    corresponding = {(p.base.start, p.other.start) for p in c.items}
+    b_bags = [bag_of(c.base, f) for f in b_facts]
+    o_bags = [bag_of(c.other, f) for f in o_facts]
+    b_items = [_item_of(c.base_items, f) for f in b_facts]
+    o_items = [_item_of(c.other_items, f) for f in o_facts]
+    b_dates = [_date_of(c.base, f) for f in b_facts]
+    o_dates = [_date_of(c.other, f) for f in o_facts]
     scores = []
-    for i, b in enumerate(b_bags):
-        item = item_partner.get(b_items[i]) if b_items[i] is not None else None
-        goal = (goal_partner or {}).get(b_goals[i]) if b_goals[i] is not None else None
-        for j, o in enumerate(o_bags):
-            score = _cosine(b, o, idf)
-            if score >= floor:
-                score += item_bonus if item is not None and item == o_items[j] else 0.0
-                score += date_bonus if b_dates[i] is not None and b_dates[i] == o_dates[j] else 0.0
-                score += goal_bonus if goal is not None and goal == o_goals[j] else 0.0
-            if kind == "quota" and b_facts[i].fields.get("unit") != o_facts[j].fields.get("unit"):
-                score -= unit_penalty
-            scores.append((score, i, j))
-    paired = _one_to_one(scores, float(cues.get("fact_match_threshold", 0.3)))
-    rows: list[tuple[Fact | None, Fact | None, float | None]] = [
-        (f, o_facts[paired[i][0]] if i in paired else None,
-         round(paired[i][1], 3) if i in paired else None) for i, f in enumerate(b_facts)]
-    used = {paired[i][0] for i in paired}
-    rows += [(None, f, None) for j, f in enumerate(o_facts) if j not in used]
+    for i, b in enumerate(b_facts):
+        for j, o in enumerate(o_facts):
+            if not comparable(b, o):
+                continue
+            sim = similarity(pack, b_bags[i], o_bags[j])
+            together = (b_items[i] is not None and o_items[j] is not None
+                        and (b_items[i].start, o_items[j].start) in corresponding)
+            if sim < threshold and not (placed and together):
+                continue
+            rank = sim + (item_bonus if together else 0.0)
+            if b.fields.get("unit") == o.fields.get("unit"):  # among equals, the same unit
+                rank += 0.01
+            if b_dates[i] is not None and b_dates[i] == o_dates[j]:
+                rank += date_bonus
+            scores.append((rank, sim, i, j))
+    paired = _greedy_one_to_one(scores)
+    rows = [FactPair(kind, b, o_facts[paired[i][0]], "same", round(paired[i][1], 3))
+            for i, b in enumerate(b_facts) if i in paired]
+    used = {j for j, _ in paired.values()}
+    rows += [FactPair(kind, b, None, "missing") for i, b in enumerate(b_facts) if i not in paired]
+    rows += [FactPair(kind, None, o, "added") for j, o in enumerate(o_facts) if j not in used]
     return rows
 
 
-def _goal_key(doc: Document, fact: Fact) -> int | None:
-    """The start of the goal (target) a fact sits in, to carry target pairs over to quotas."""
-    goal = _enclosing(doc, fact, "target")
-    return None if goal is None else goal.start
+def _same_value(a: Fact, b: Fact) -> bool:
+    keys = ("value", "low", "high", "unit", "cmp")
+    return all(a.fields.get(k) == b.fields.get(k) for k in keys)
 
 
 # ---------------------------------------------------------------- verdicts
@@ -285,20 +489,23 @@ def _level(fields: dict[str, Any]) -> float | None:
 
 
 def quota_verdict(base: Fact, other: Fact) -> tuple[str, str]:
+    """Same, stricter, looser or different unit, judged by BASE's comparator (a floor is
+    stricter when higher, a cap when lower) and keeping each side's comparator in the detail."""
     b, o = base.fields, other.fields
+    detail = f"{amount(b)} → {amount(o)}"
     if (b.get("unit") or "") != (o.get("unit") or ""):
-        return "different-unit", f"{b.get('unit')} → {o.get('unit')}"
+        return "different-unit", detail
     b_level, o_level = _level(b), _level(o)
     same_range = b.get("cmp") == o.get("cmp") == "range" and b.get("high") == o.get("high")
     if b_level == o_level and (b.get("cmp") != "range" or same_range):
-        return "same", "" if b.get("cmp") == o.get("cmp") else f"{b.get('cmp')} → {o.get('cmp')}"
+        return "same", "" if b.get("cmp") == o.get("cmp") else detail
     if b_level is None or o_level is None:
-        return "same", ""
+        return "same", detail
     if b_level == o_level:  # ranges with the same floor: judge by the ceiling
         b_level, o_level = float(b.get("high") or 0), float(o.get("high") or 0)
     higher = o_level > b_level
     stricter = higher if b.get("cmp") in _FLOORS or b.get("cmp") == "range" else not higher
-    return ("stricter" if stricter else "looser"), f"{tidy(b_level)} → {tidy(o_level)}"
+    return ("stricter" if stricter else "looser"), detail
 
 
 def deadline_verdict(base: Fact, other: Fact) -> tuple[str, str]:
@@ -310,14 +517,8 @@ def deadline_verdict(base: Fact, other: Fact) -> tuple[str, str]:
     return ("earlier" if o < b else "later"), f"{b} → {o}"
 
 
-def target_verdict(base_doc: Document, other_doc: Document, base: Fact, other: Fact) -> tuple[str, str]:
-    """A target is judged by the quota it carries, else by its deadline."""
-    b_quota = next(iter(base_doc.facts_in("quota", base.start, base.end)), None)
-    o_quota = next(iter(other_doc.facts_in("quota", other.start, other.end)), None)
-    if b_quota is not None and o_quota is not None:
-        verdict, detail = quota_verdict(b_quota, o_quota)
-        if verdict != "same":
-            return verdict, detail
+def target_verdict(base: Fact, other: Fact) -> tuple[str, str]:
+    """A goal without a number is judged by its deadline."""
     b_date, o_date = base.fields.get("deadline"), other.fields.get("deadline")
     if b_date and o_date and b_date != o_date:
         return ("earlier" if o_date < b_date else "later"), f"{b_date} → {o_date}"
@@ -337,54 +538,174 @@ def unit_name(pack: RulePack, name: str) -> str:
     return name
 
 
-def _lead_rows(pack: RulePack, comparison: Comparison) -> list[FactPair]:
-    """Per paired item: is the lead unit the same (names compared without 市/区 prefix)?"""
-    rows = []
+# ---------------------------------------------------------------- rows by kind
 
-    def leads(doc: Document, item: Section | None) -> list[Fact]:
-        if item is None:
-            return []
-        return [f for f in doc.facts_in("unit", item.start, item.end) if f.fields.get("role") == "lead"]
+def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
+                context: tuple[frozenset[int], frozenset[int]]) -> list[FactPair]:
+    """Quotas of the same indicator, judged by value. Two quotas measure the same thing when
+    what they measure shares enough words (two at least: 综合 and 机械化, not 机械化 alone);
+    different units pair only when what they measure is closer still. A value OTHER repeats
+    (its goal restated in its tasks) is judged once, with the first statement."""
+    cues = pack.tables["cues"]
+    b_all = [f for f in c.base.facts if f.kind == "quota" and _counted(c, "base", f, scope[0], context[0])]
+    o_all = [f for f in c.other.facts if f.kind == "quota" and _counted(c, "other", f, scope[1], context[1])]
+    bags = {id(f): _subject_bag(pack, c.base, f) for f in b_all}
+    bags.update({id(f): _subject_bag(pack, c.other, f) for f in o_all})
+    b_restates, o_restates = _restatements(pack, b_all, bags), _restatements(pack, o_all, bags)
+    min_shared = int(cues.get("quota_min_shared_words", 2))
+    unit_free = float(cues.get("different_unit_similarity", 0.6))
 
-    for pair in comparison.items:
-        b_leads, o_leads = leads(comparison.base, pair.base), leads(comparison.other, pair.other)
-        if not b_leads and not o_leads:
-            continue
-        b_names = {canonical(pack, unit_name(pack, f.fields["name"])) for f in b_leads}
-        o_names = {canonical(pack, unit_name(pack, f.fields["name"])) for f in o_leads}
-        b_first, o_first = (b_leads or [None])[0], (o_leads or [None])[0]
-        if pair.base is None or pair.other is None:
-            verdict = "missing" if pair.other is None else "added"
-        elif not o_leads:
-            verdict = "lead-missing"
-        elif not b_leads:
-            verdict = "lead-added"
-        elif b_names & o_names:
-            verdict = "same-lead"
-        else:
-            verdict = "different-lead"
-        detail = ""
-        if verdict in ("different-lead", "same-lead") and b_names != o_names:
-            detail = f"{'、'.join(f.fields['name'] for f in b_leads)} → {'、'.join(f.fields['name'] for f in o_leads)}"
-        rows.append(FactPair("unit", b_first, o_first, verdict, pair.similarity, detail))
+    def comparable(b: Fact, o: Fact) -> bool:
+        need = min(min_shared, len(bags[id(b)]), len(bags[id(o)]))
+        if not need or len(bags[id(b)].keys() & bags[id(o)].keys()) < need:
+            return False
+        return (b.fields.get("unit") == o.fields.get("unit")
+                or similarity(pack, bags[id(b)], bags[id(o)]) >= unit_free)
+
+    rows = _pair_facts(pack, c, "quota", lambda doc, f: bags[id(f)], comparable,
+                       [f for f in b_all if id(f) not in b_restates], [f for f in o_all if id(f) not in o_restates])
+    paired = [r for r in rows if r.base is not None and r.other is not None]
+    for row in paired:
+        row.verdict, row.detail = quota_verdict(row.base, row.other)
+    by_side = ({id(r.base): r for r in paired}, {id(r.other): r for r in paired})
+    for side, facts, restates in (("base", b_all, b_restates), ("other", o_all, o_restates)):
+        for f in (f for f in facts if id(f) in restates):
+            first = by_side[side == "other"].get(id(restates[id(f)]))
+            if first is not None:
+                getattr(first, f"{side}_restated").append(f)
+            else:
+                rows.append(FactPair("quota", f if side == "base" else None, f if side == "other" else None,
+                                     "missing" if side == "base" else "added"))
     return rows
+
+
+def _restatements(pack: RulePack, facts: list[Fact], bags: dict[int, Counter[str]]) -> dict[int, Fact]:
+    """Quotas that repeat an earlier one's value about the same indicator → that earlier one."""
+    threshold = float(pack.tables["cues"].get("restatement_similarity", 0.6))
+    found: dict[int, Fact] = {}
+    for k, fact in enumerate(facts):
+        first = next((e for e in facts[:k] if id(e) not in found and _same_value(e, fact)
+                      and similarity(pack, bags[id(e)], bags[id(fact)]) >= threshold), None)
+        if first is not None:
+            found[id(fact)] = first
+    return found
+
+
+def _deadline_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
+                   context: tuple[frozenset[int], frozenset[int]]) -> list[FactPair]:
+    b_facts = [f for f in c.base.facts if f.kind == "deadline" and _counted(c, "base", f, scope[0], context[0])]
+    o_facts = [f for f in c.other.facts if f.kind == "deadline" and _counted(c, "other", f, scope[1], context[1])]
+    rows = _pair_facts(pack, c, "deadline", functools.partial(_context_bag, pack),
+                       lambda b, o: b.fields.get("relation") == o.fields.get("relation"), b_facts, o_facts,
+                       placed=True)
+    for row in rows:
+        if row.base is not None and row.other is not None:
+            row.verdict, row.detail = deadline_verdict(row.base, row.other)
+    return rows
+
+
+def _target_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
+                 context: tuple[frozenset[int], frozenset[int]]) -> list[FactPair]:
+    """Goals without a number (不发生规模性返贫) carried down; goals with numbers are judged
+    by their quotas, and a goal with no counterpart shows through its quotas and deadlines."""
+    def qualitative(doc: Document, side: str, f: Fact, sc: set[int], ctx: frozenset[int]) -> bool:
+        return (f.kind == "target" and not doc.facts_in("quota", f.start, f.end)
+                and _counted(c, side, f, sc, ctx))
+
+    b_facts = [f for f in c.base.facts if qualitative(c.base, "base", f, scope[0], context[0])]
+    o_facts = [f for f in c.other.facts if qualitative(c.other, "other", f, scope[1], context[1])]
+    rows = _pair_facts(pack, c, "target", functools.partial(_context_bag, pack), lambda b, o: True,
+                       b_facts, o_facts)
+    paired = [r for r in rows if r.base is not None and r.other is not None]
+    for row in paired:
+        row.verdict, row.detail = target_verdict(row.base, row.other)
+    return paired
+
+
+def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) -> list[FactPair]:
+    """Per assignment of a BASE item (the units one sentence puts in charge: its leads, or,
+    where it names no lead, every unit it names): the OTHER assignment most like it among
+    the items that implement it. Same when both name the same departments (compared without
+    their 市/区 level; 各区政府, 各街镇 and other area-wide units left aside), different
+    otherwise; missing when those items assign nothing (or no lead, where BASE names one). An assignment of an OTHER item that
+    implements nothing of BASE, or whose BASE items assign nothing, is added."""
+    def in_charge(doc: Document, item: Section, leads_only: bool = False) -> list[list[Fact]]:
+        units = doc.facts_in("unit", item.start, item.end)
+        leads = [f for f in units if f.fields.get("role") == "lead"]
+        return _by_sentence(doc, leads if leads or leads_only else units)
+
+    def names(facts: list[Fact]) -> frozenset[str]:
+        return frozenset(canonical(pack, unit_name(pack, f.fields["name"])) for f in facts
+                         if not _area_wide(pack, f.fields["name"]))
+
+    def listed(facts: list[Fact]) -> str:
+        return "、".join(dict.fromkeys(f.fields["name"] for f in facts))
+
+    rows: list[FactPair] = []
+    counterparts: dict[int, list[ItemPair]] = {}
+    for p in c.items:
+        counterparts.setdefault(p.base.start, []).append(p)
+    base_scope, _ = scope
+    assigned_in_base: set[int] = set()
+    for item in c.base_items:
+        pairs = counterparts.get(item.start, [])
+        groups = in_charge(c.base, item)
+        if groups:
+            assigned_in_base.update(p.other.start for p in pairs)
+        if not groups or item.start not in base_scope:
+            continue
+        # a lead BASE names is matched only by a lead: 责任单位 without 牵头 have lost it
+        named_leads = any(f.fields.get("role") == "lead" for g in groups for f in g)
+        o_groups = [g for p in pairs for g in in_charge(c.other, p.other, leads_only=named_leads)]
+        sim = max((p.similarity for p in pairs), default=None)
+        for b_group in groups:
+            if not o_groups:
+                rows.append(FactPair("lead", b_group[0], None, "missing", sim))
+                continue
+            o_group = max(o_groups, key=lambda g: len(names(g) & names(b_group)) / (len(names(g) | names(b_group)) or 1))
+            same = names(b_group) == names(o_group)
+            rows.append(FactPair("lead", b_group[0], o_group[0], "same" if same else "different", sim,
+                                 "" if listed(b_group) == listed(o_group) else f"{listed(b_group)} → {listed(o_group)}"))
+    for item in c.other_items:
+        if item.start in assigned_in_base:
+            continue
+        for o_group in in_charge(c.other, item):
+            rows.append(FactPair("lead", None, o_group[0], "added", detail=listed(o_group)))
+    return rows
+
+
+def _area_wide(pack: RulePack, name: str) -> bool:
+    """各区政府, 各街镇, 有关部门: units that stand for every area or office, not a department."""
+    return name.startswith("各") or name in pack.lists["generic_units"]
+
+
+def _by_sentence(doc: Document, facts: list[Fact]) -> list[list[Fact]]:
+    """Facts grouped by the sentence they stand in, in order."""
+    assert doc.breaks is not None, "compare takes analysed documents"
+    groups: dict[int, list[Fact]] = {}
+    for fact in facts:
+        groups.setdefault(doc.breaks.sentence(fact.start)[0], []).append(fact)
+    return list(groups.values())
 
 
 def compare(pack: RulePack, base: Document, other: Document) -> Comparison:
     """Pair BASE's items and facts with OTHER's and judge every pair."""
-    comparison = Comparison(base=base, other=other)
-    comparison.items = align_items(pack, base, other)
-    judges = {"quota": quota_verdict, "deadline": deadline_verdict}
-    goal_partner: dict[int, int] = {}
-    for kind in ("target", "quota", "deadline"):
-        for b, o, similarity in _align_facts(pack, comparison, kind, goal_partner):
-            if b is None or o is None:
-                verdict, detail = ("missing" if o is None else "added"), ""
-            elif kind == "target":
-                verdict, detail = target_verdict(base, other, b, o)
-                goal_partner[b.start] = o.start
-            else:
-                verdict, detail = judges[kind](b, o)
-            comparison.pairs.append(FactPair(kind, b, o, verdict, similarity, detail))
-    comparison.pairs.extend(_lead_rows(pack, comparison))
-    return comparison
+    c = Comparison(base=base, other=other)
+    c.base_items, c.other_items = comparable_items(pack, base), comparable_items(pack, other)
+    c.similarity = document_similarity(pack, base, other)
+    c.truncated = is_truncated(pack, other)
+    related_at = float(pack.tables["cues"].get("related_similarity", 0.2))
+    if c.similarity >= related_at:
+        c.items = align_items(pack, base, other, c.base_items, c.other_items)
+    c.related = bool(c.items)
+    if not c.related:
+        return c
+    if c.truncated:
+        c.not_reached = _reached(c.items, c.base_items)
+    scope = _in_scope(pack, c)
+    context = (_context_sections(pack, base), _context_sections(pack, other))
+    rows = (_target_rows(pack, c, scope, context) + _quota_rows(pack, c, scope, context)
+            + _deadline_rows(pack, c, scope, context) + _lead_rows(pack, c, scope))
+    c.pairs = sorted(rows, key=lambda p: (FACT_ROW_KINDS.index(p.kind), p.base is None,
+                                          (p.base or p.other).start))
+    return c

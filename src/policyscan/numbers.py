@@ -1,7 +1,9 @@
 """Numbers as Chinese policy texts write them: 8700, 2.4, 三, 二十一, 一百二十, 五千, with 万/亿."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
@@ -55,3 +57,22 @@ def multiplier(text: str | None) -> int:
     for char in text or "":
         factor *= MULTIPLIERS.get(char, 1)
     return factor
+
+
+CMP_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": "", "~": "≈"}
+
+
+def amount(fields: Mapping[str, Any]) -> str:
+    """A quota's comparator, number (or low–high range) and unit, e.g. "≥ 8700 元" or "3–5 次";
+    "?" where the extractor could not fill a number."""
+    def num(value: Any) -> str:
+        return "?" if value is None else str(tidy(float(value)))
+
+    cmp = fields.get("cmp")
+    if cmp == "range":
+        parts = [f"{num(fields.get('low'))}–{num(fields.get('high'))}"]
+    else:
+        parts = [CMP_SYMBOLS.get(cmp, cmp or ""), num(fields.get("value"))]
+    parts.append(fields.get("unit") or "")
+    return " ".join(p for p in parts if p)
+

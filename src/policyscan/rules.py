@@ -23,7 +23,7 @@ RULE_KEYS = {"id", "kind", "pattern", "fields", "action", "priority", "descripti
              "examples", "counter_examples"}
 ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker rules
 # Top-level sections of a pack and whether they hold a mapping or a list.
-MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms", "checks", "metadata")
+MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms", "checks", "metadata", "word_frequency")
 SEVERITIES = ("error", "warning", "off")
 LIST_SECTIONS = ("noise", "chrome_lines", "chrome_tail", "title_lines", "headings", "orgs", "org_stems",
                  "org_patterns", "org_prefixes", "generic_units", "unit_separators",

@@ -8,11 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TextIO
 
 from policyscan.model import Fact
+from policyscan.numbers import amount
 
 from .labels import ENGLISH, Labels
-
-CMP_SYMBOLS: dict[str, str] = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "=": ""}
-
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> None:
     """One object per line so results can be streamed and grepped."""
@@ -58,26 +56,6 @@ def csv_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
-
-
-def num(value: Any) -> str:
-    """A number without a spurious ".0"; "?" when the extractor could not fill it."""
-    if value is None:
-        return "?"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def amount(fields: Mapping[str, Any]) -> str:
-    """Comparator, number (or low–high range) and unit, e.g. "≥ 8700 元" or "3–5 次"."""
-    cmp = fields.get("cmp")
-    if cmp == "range":
-        parts = [f"{num(fields.get('low'))}–{num(fields.get('high'))}"]
-    else:
-        parts = [CMP_SYMBOLS.get(cmp, cmp or ""), num(fields.get("value"))]
-    parts.append(fields.get("unit") or "")
-    return " ".join(p for p in parts if p)
 
 
 def describe(fact: Fact, labels: Labels = ENGLISH) -> str:

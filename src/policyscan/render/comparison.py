@@ -1,12 +1,15 @@
 """Comparisons for people (rich tables, Markdown) or programs (JSON, JSONL, CSV).
 
-Every format is built from the same rows: one per paired task item and one per fact pair,
-each carrying both sides' section path, quoted text and normalised value, the verdict and
-the similarity. The tables put BASE in the first column and one column per OTHER document,
-so several district plans can be read against one directive side by side.
+Programs get every row: one per pair of corresponding items and one per fact row, each
+with both sides' section path, quoted text, offsets and normalised value, the verdict and
+the similarity (README, "compare JSON"). People get, by default, one screen per OTHER
+document: the summary, the changes that need a decision, and what was dropped or added
+listed compactly by section; ``everything`` shows every row side by side, one column per
+OTHER document, so several district plans can be read against one directive.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any, BinaryIO, TextIO
 
@@ -15,44 +18,51 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from policyscan.compare import Comparison, FactPair, ItemPair
+from policyscan.compare import FACT_ROW_KINDS, Comparison, FactPair, ItemPair
 from policyscan.model import Fact, Section
 
 from .common import describe, write_csv, write_json, write_jsonl
 from .labels import ENGLISH, Labels
 
 COMPARE_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown", "xlsx", "html")
-KIND_ORDER = ("target", "quota", "deadline", "unit")
+KIND_ORDER = FACT_ROW_KINDS
 KIND_TITLES = {"item": "Task items", "target": "Targets", "quota": "Quotas",
-               "deadline": "Deadlines", "unit": "Lead units (per task item)"}
+               "deadline": "Deadlines", "lead": "Lead units (per task item)"}
 COLUMNS = ("base", "other", "kind", "verdict", "similarity", "detail",
-            "base_section", "base_text", "base_value", "base_start", "base_end",
-            "other_section", "other_text", "other_value", "other_start", "other_end")
+           "base_section", "base_text", "base_value", "base_start", "base_end",
+           "other_section", "other_text", "other_value", "other_start", "other_end")
+# Verdicts that ask a reader to decide something, besides dropped (missing) and added facts.
+DECISIONS = ("stricter", "looser", "different-unit", "earlier", "later", "unresolved", "different")
+
+Pair = FactPair | ItemPair
 
 
 def render_comparisons(comparisons: list[Comparison], fmt: str, out: TextIO | BinaryIO,
-                       console_width: int | None = None, changes_only: bool = False,
+                       console_width: int | None = None, everything: bool = False,
                        labels: Labels = ENGLISH) -> None:
     """Write comparisons (BASE against each OTHER) in ``fmt`` (one of COMPARE_FORMATS); ``out``
-    is a binary stream for "xlsx", a text stream otherwise. ``changes_only`` leaves out rows
-    where nothing changed (same, same-lead, matched items); ``labels`` translates what people
-    read (table, markdown, xlsx, html)."""
+    is a binary stream for "xlsx", a text stream otherwise. ``everything`` turns the table
+    and Markdown views from one screen per OTHER into every row; the other formats always
+    hold every row. ``labels`` translates what people read."""
     if fmt == "table":
-        _write_table(comparisons, out, console_width, changes_only, labels)
+        console = Console(file=out, width=console_width, highlight=False, emoji=False)
+        if comparisons:
+            console.print(Group(*(_full_tables(comparisons, labels) if everything
+                                  else [_screen(c, labels) for c in comparisons])))
     elif fmt == "markdown":
-        out.write(_markdown(comparisons, changes_only, labels))
+        out.write(_markdown(comparisons, everything, labels))
     elif fmt == "xlsx":
         from .xlsx import write_comparisons_xlsx
-        write_comparisons_xlsx(comparisons, out, changes_only, labels)
+        write_comparisons_xlsx(comparisons, out, labels)
     elif fmt == "html":
         from .report import write_comparisons_html
-        write_comparisons_html(comparisons, out, changes_only, labels)
+        write_comparisons_html(comparisons, out, labels)
     elif fmt == "json":
-        write_json(({"summary": c.summary(), "rows": list(comparison_rows(c, changes_only))} for c in comparisons), out)
+        write_json(({"summary": c.summary(), "rows": list(comparison_rows(c))} for c in comparisons), out)
     elif fmt == "jsonl":
-        write_jsonl(_records(comparisons, changes_only), out)
+        write_jsonl(_records(comparisons), out)
     elif fmt == "csv":
-        write_csv((r for r in _records(comparisons, changes_only) if r["kind"] != "summary"), out, COLUMNS)
+        write_csv((r for c in comparisons for r in comparison_rows(c)), out, COLUMNS)
     else:
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(COMPARE_FORMATS)}")
 
@@ -66,72 +76,164 @@ def _fact_side(prefix: str, fact: Fact | None, labels: Labels) -> dict[str, Any]
             f"{prefix}_value": describe(fact, labels), f"{prefix}_start": fact.start, f"{prefix}_end": fact.end}
 
 
-def _item_side(prefix: str, item: Section | None) -> dict[str, Any]:
-    if item is None:
-        return {f"{prefix}_{k}": None for k in ("section", "text", "value", "start", "end")}
+def _item_side(prefix: str, item: Section) -> dict[str, Any]:
     return {f"{prefix}_section": item.path, f"{prefix}_text": item.title, f"{prefix}_value": None,
             f"{prefix}_start": item.start, f"{prefix}_end": item.end}
 
 
-def _item_verdict(pair: ItemPair) -> str:
-    return "matched" if pair.base and pair.other else ("missing" if pair.base else "added")
+def rows_of(c: Comparison, kind: str) -> list[Pair]:
+    """The pairs of one row kind (item, target, quota, deadline, lead), in document order."""
+    if kind == "item":
+        return list(c.items)
+    return [p for p in c.pairs if p.kind == kind]
 
 
-def _unchanged(pair: FactPair | ItemPair) -> bool:
-    return _item_verdict(pair) == "matched" if isinstance(pair, ItemPair) else not pair.changed
-
-
-def comparison_rows(c: Comparison, changes_only: bool = False, labels: Labels = ENGLISH
-                    ) -> Iterator[dict[str, Any]]:
-    """One record per paired item, then one per fact pair (targets, quotas, deadlines, leads);
-    ``labels`` only words the normalised values (``describe``)."""
+def comparison_rows(c: Comparison, labels: Labels = ENGLISH) -> Iterator[dict[str, Any]]:
+    """One record per pair of corresponding items, then one per fact row (targets, quotas,
+    deadlines, leads): the COLUMNS, and ``base_restated`` / ``other_restated`` (JSON only:
+    where a document repeats the value); ``labels`` only words the normalised values."""
     head = {"base": c.base.path, "other": c.other.path}
     for item in c.items:
-        if changes_only and _unchanged(item):
-            continue
-        yield {**head, "kind": "item", "verdict": _item_verdict(item), "similarity": item.similarity,
-               "detail": "", **_item_side("base", item.base), **_item_side("other", item.other)}
+        yield {**head, "kind": "item", "verdict": item.verdict, "similarity": item.similarity, "detail": "",
+               **_item_side("base", item.base), **_item_side("other", item.other),
+               "base_restated": [], "other_restated": []}
     for kind in KIND_ORDER:
-        for pair in (p for p in c.pairs if p.kind == kind):
-            if changes_only and _unchanged(pair):
-                continue
+        for pair in rows_of(c, kind):
             yield {**head, "kind": kind, "verdict": pair.verdict, "similarity": pair.similarity,
                    "detail": pair.detail, **_fact_side("base", pair.base, labels),
-                   **_fact_side("other", pair.other, labels)}
+                   **_fact_side("other", pair.other, labels),
+                   **{f"{side}_restated": [{"section": f.section, "text": f.text, "start": f.start, "end": f.end}
+                                           for f in getattr(pair, f"{side}_restated")] for side in ("base", "other")}}
 
 
-def _records(comparisons: list[Comparison], changes_only: bool) -> Iterator[dict[str, Any]]:
+def _records(comparisons: list[Comparison]) -> Iterator[dict[str, Any]]:
     """JSONL: a summary line per comparison, then its rows."""
     for c in comparisons:
         yield {"kind": "summary", **c.summary()}
-        yield from comparison_rows(c, changes_only)
+        yield from comparison_rows(c)
 
 
-# ---------------------------------------------------------------- side-by-side grid
+# ---------------------------------------------------------------- one screen per OTHER
 
-def side_by_side(comparisons: list[Comparison], kind: str, changes_only: bool) -> list[tuple[Any, list[Any]]]:
-    """Rows of one kind keyed by the BASE side, with one cell per OTHER document; what an
-    OTHER adds gets rows of its own. Items are keyed by Section, facts by Fact. With
-    ``changes_only``, a row where no OTHER changed anything is left out."""
+def _fact_words(fact: Fact) -> str:
+    """A fact as a reader recognises it in a list: its text, led by its indicator when the
+    text does not name it (灌排机械动力 达到1.3亿千瓦)."""
+    text = " ".join(fact.text.split())
+    indicator = fact.fields.get("indicator") if fact.kind == "quota" else fact.fields.get("name")
+    if indicator and indicator not in text:
+        return f"{indicator} {text}"
+    return text
+
+
+def _side_line(fact: Fact | None, labels: Labels) -> str:
+    return "—" if fact is None else f"[{fact.section or labels('(preamble)')}] {_fact_words(fact)}"
+
+
+def _grouped(pairs: list[FactPair], side: str, labels: Labels) -> list[Text]:
+    """Dropped or added facts, one paragraph per kind, each section named once:
+    "quota: 一/(二) a · b · 三/(二) c"."""
+    lines = []
+    for kind in KIND_ORDER:
+        facts = [p.base if side == "base" else p.other for p in pairs if p.kind == kind]
+        if not facts:
+            continue
+        line = Text(f"  {labels(kind)}:", style="dim")
+        section = None
+        for n, fact in enumerate(facts):
+            line.append(" · " if n else " ")
+            if fact.section != section:
+                section = fact.section
+                line.append(f"{section or labels('(preamble)')} ", style="bold")
+            line.append(_fact_words(fact))
+        lines.append(line)
+    return lines
+
+
+def _items_line(title: str, items: list[dict[str, Any]], style: str) -> Text:
+    line = Text(f"{title} ({len(items)}): ", style=style)
+    line.append(" · ".join(f"{i['section']} {_clipped(i['title'], 12)}" for i in items))
+    return line
+
+
+def _clipped(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _counts_line(s: dict[str, Any], labels: Labels) -> Text:
+    parts = [(labels("similarity"), f"{s['similarity']:.2f}"), (labels("items taken up"), f"{s['items_matched']}/{s['base_items'] - len(s['items_not_reached'])}"
+              f" ({s['coverage']:.0%})")]
+    parts += [(labels(label), str(s[key])) for label, key in SUMMARY_ROWS]
+    line = Text()
+    for n, (label, value) in enumerate(parts):
+        line.append(("" if n == 0 else " · ") + f"{label} ")
+        line.append(value, style="bold")
+    return line
+
+
+def _screen(c: Comparison, labels: Labels) -> Group:
+    """BASE against one OTHER on one screen: summary, decisions, then dropped and added."""
+    s = c.summary()
+    parts: list[Any] = [Text.assemble((f"{labels('BASE')} ", "bold"), c.base.path),
+                        Text.assemble((f"{labels('OTHER')} ", "bold"), c.other.path)]
+    if not c.related:
+        parts.append(Text(labels("No item of OTHER corresponds to BASE (similarity {similarity}): the documents "
+                                 "look unrelated, so nothing is judged.", similarity=f"{s['similarity']:.2f}"),
+                          style="yellow"))
+        return Group(*parts, Text())
+    parts.append(_counts_line(s, labels))
+    if c.truncated:
+        parts.append(Text(labels("OTHER ends mid-sentence (truncated): BASE items past its end are "
+                                 "not reached, not dropped."), style="yellow"))
+    decisions = [p for p in c.pairs if p.verdict in DECISIONS]
+    if decisions:
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False,
+                      title=Text(f"{labels('Needs a decision')} ({len(decisions)})", style="bold cyan"),
+                      title_justify="left")
+        for header in ("kind", "verdict", "BASE", "OTHER"):
+            table.add_column(labels(header), overflow="fold", ratio=1 if header in ("BASE", "OTHER") else None)
+        for p in decisions:
+            verdict = Text(labels(p.verdict), style=VERDICT_COLOURS.get(p.verdict, ""))
+            if p.detail:
+                verdict.append(f"\n{p.detail}", style="dim")
+            table.add_row(labels(p.kind), verdict, _side_line(p.base, labels), _side_line(p.other, labels))
+        parts.append(table)
+    for title, verdict, side, style in (("Dropped: in BASE, not in OTHER", "missing", "base", "red"),
+                                        ("Added: in OTHER, not in BASE", "added", "other", "blue")):
+        rows = [p for p in c.pairs if p.verdict == verdict]
+        if rows:
+            kinds = Counter(p.kind for p in rows)
+            counts = ", ".join(f"{kinds[k]} {labels(k)}" for k in KIND_ORDER if kinds[k])
+            parts.append(Text(f"{labels(title)} ({counts})", style=f"bold {style}"))
+            parts += _grouped(rows, side, labels)
+    for title, key, style in (("BASE items not taken up", "items_not_taken_up", "red"),
+                              ("BASE items not reached", "items_not_reached", "yellow"),
+                              ("OTHER items with no counterpart", "items_new", "blue")):
+        if s[key]:
+            parts.append(_items_line(labels(title), s[key], f"bold {style}"))
+    return Group(*parts, Text())
+
+
+# ---------------------------------------------------------------- every row, side by side
+
+def side_by_side(comparisons: list[Comparison], kind: str) -> list[tuple[Any, list[list[Pair]]]]:
+    """Rows of one kind keyed by the BASE side (a Section for items, a Fact otherwise), with
+    one cell per OTHER document holding its pairs (an item may have several counterparts);
+    what an OTHER adds gets rows of its own."""
     order: list[Any] = []
-    cells: dict[int, list[Any]] = {}
-    added: list[tuple[Any, list[Any]]] = []
+    cells: dict[int, list[list[Pair]]] = {}
+    added: list[tuple[Any, list[list[Pair]]]] = []
     for n, c in enumerate(comparisons):
-        pairs: list[Any] = c.items if kind == "item" else [p for p in c.pairs if p.kind == kind]
-        for pair in pairs:
+        for pair in rows_of(c, kind):
             if pair.base is None:
-                row: list[Any] = [None] * len(comparisons)
-                row[n] = pair
+                row: list[list[Pair]] = [[] for _ in comparisons]
+                row[n].append(pair)
                 added.append((None, row))
                 continue
             if id(pair.base) not in cells:
                 order.append(pair.base)
-                cells[id(pair.base)] = [None] * len(comparisons)
-            cells[id(pair.base)][n] = pair
-    rows = [(base, cells[id(base)]) for base in order] + added
-    if changes_only:
-        rows = [(base, row) for base, row in rows if not all(p is None or _unchanged(p) for p in row)]
-    return rows
+                cells[id(pair.base)] = [[] for _ in comparisons]
+            cells[id(pair.base)][n].append(pair)
+    return [(base, cells[id(base)]) for base in order] + added
 
 
 def _cell(side: Section | Fact | None, labels: Labels = ENGLISH) -> str:
@@ -143,91 +245,73 @@ def _cell(side: Section | Fact | None, labels: Labels = ENGLISH) -> str:
     return f"[{side.section or '-'}] {side.text}" + (f" ⟨{value}⟩" if value else "")
 
 
-def pair_verdict(pair: FactPair | ItemPair) -> str:
-    """The verdict of a fact pair, or matched / missing / added for a task-item pair."""
-    return _item_verdict(pair) if isinstance(pair, ItemPair) else pair.verdict
-
-
-def _verdict_line(pair: FactPair | ItemPair, labels: Labels) -> str:
-    verdict = pair_verdict(pair)
-    shown = verdict.upper() if labels.language == "en" else labels(verdict)
+def _verdict_line(pair: Pair, labels: Labels) -> str:
+    shown = pair.verdict.upper() if labels.language == "en" else labels(pair.verdict)
     sim = f" {pair.similarity:.2f}" if pair.similarity is not None else ""
     detail = getattr(pair, "detail", "")
     return f"{shown}{sim}" + (f" ({detail})" if detail else "")
 
 
-def _other_cell(pair: FactPair | ItemPair | None, labels: Labels) -> str:
-    if pair is None:
+def _other_cell(pairs: list[Pair], labels: Labels) -> str:
+    if not pairs:
         return "—"
-    line = _verdict_line(pair, labels)
-    return f"{line}\n{_cell(pair.other, labels)}" if pair.other is not None else line
+    return "\n".join(f"{_verdict_line(p, labels)}\n{_cell(p.other, labels)}" if p.other is not None
+                     else _verdict_line(p, labels) for p in pairs)
 
 
 # Verdict → colour: green kept, cyan tightened, red loosened or lost, yellow changed, blue added.
-VERDICT_COLOURS = {"same": "green", "same-lead": "green", "matched": "green", "stricter": "cyan",
-                   "earlier": "cyan", "looser": "red", "later": "red", "missing": "red",
-                   "lead-missing": "red", "different-unit": "yellow", "different-lead": "yellow",
-                   "unresolved": "yellow", "added": "blue", "lead-added": "blue"}
+VERDICT_COLOURS = {"same": "green", "matched": "green", "stricter": "cyan", "earlier": "cyan",
+                   "looser": "red", "later": "red", "missing": "red", "different-unit": "yellow",
+                   "different": "yellow", "unresolved": "yellow", "added": "blue"}
 
 
-def _styled_cell(pair: FactPair | ItemPair | None, labels: Labels) -> Text:
-    """The OTHER cell with its verdict (the first word of the cell) in the verdict's colour."""
-    text = Text(_other_cell(pair, labels))
-    if pair is not None:
-        verdict_end = len(_verdict_line(pair, labels).split(" ", 1)[0])
-        text.stylize(VERDICT_COLOURS.get(pair_verdict(pair), ""), 0, verdict_end)
+def _styled_cell(pairs: list[Pair], labels: Labels) -> Text:
+    """The OTHER cell with each verdict (the first word of its line) in the verdict's colour."""
+    text = Text(_other_cell(pairs, labels))
+    offset = 0
+    for pair in pairs:
+        line = _verdict_line(pair, labels)
+        text.stylize(VERDICT_COLOURS.get(pair.verdict, ""), offset, offset + len(line.split(" ", 1)[0]))
+        offset += len(line) + 1 + (len(_cell(pair.other, labels)) + 1 if pair.other is not None else 0)
     return text
 
 
-SUMMARY_ROWS = (("BASE targets", "base_targets"), ("carried down", "carried_down"),
-                ("tightened", "tightened"), ("loosened", "loosened"), ("dropped", "dropped"),
-                ("added", "added"))
+SUMMARY_ROWS = (("carried down", "carried_down"), ("tightened", "tightened"), ("loosened", "loosened"),
+                ("dropped", "dropped"), ("added", "added"), ("leads changed", "leads_changed"),
+                ("deadlines moved", "deadlines_moved"))
 
 
 def coverage(s: dict[str, Any]) -> str:
-    """Task items of BASE that OTHER matched: "12/15 (80%)"."""
-    return f"{s['items_matched']}/{s['base_items']} ({s['coverage']:.0%})"
+    """BASE items OTHER takes up, of those it reaches: "12/15 (80%)"."""
+    reached = s["base_items"] - len(s["items_not_reached"])
+    return f"{s['items_matched']}/{reached} ({s['coverage']:.0%})"
 
 
-def _summary_table(comparisons: list[Comparison], labels: Labels) -> Table:
-    """Metrics as rows, one column per OTHER document, like the tables that follow."""
-    table = Table(title=Text(f"{labels('BASE')} {comparisons[0].base.path}", style="bold"), title_justify="left",
-                  box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(labels("summary"), no_wrap=True)
+def _full_tables(comparisons: list[Comparison], labels: Labels) -> list[Table]:
+    summary = Table(title=Text(f"{labels('BASE')} {comparisons[0].base.path}", style="bold"), title_justify="left",
+                    box=box.SIMPLE_HEAD, pad_edge=False)
+    summary.add_column(labels("summary"), no_wrap=True)
     for c in comparisons:
-        table.add_column(c.other.path, justify="right", overflow="fold", ratio=1)
+        summary.add_column(c.other.path, justify="right", overflow="fold", ratio=1)
     summaries = [c.summary() for c in comparisons]
+    summary.add_row(labels("similarity"), *(f"{s['similarity']:.2f}" for s in summaries))
+    summary.add_row(labels("task items matched"), *(coverage(s) for s in summaries))
     for label, key in SUMMARY_ROWS:
-        table.add_row(labels(label), *(str(s[key]) for s in summaries))
-    table.add_row(labels("task items matched"), *(coverage(s) for s in summaries))
-    return table
-
-
-def _kind_table(comparisons: list[Comparison], kind: str, changes_only: bool, labels: Labels) -> Table | None:
-    grid = side_by_side(comparisons, kind, changes_only)
-    if not grid:
-        return None
-    table = Table(title=Text(labels(KIND_TITLES[kind]), style="bold cyan"), title_justify="left",
-                  box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False)
-    table.add_column(labels("BASE"), overflow="fold", ratio=1)
-    for c in comparisons:
-        table.add_column(c.other.path, overflow="fold", ratio=1)
-    for base, row in grid:
-        table.add_row(Text(_cell(base, labels)), *(_styled_cell(p, labels) for p in row))
-    return table
-
-
-def _write_table(comparisons: list[Comparison], out: TextIO, width: int | None,
-                 changes_only: bool, labels: Labels) -> None:
-    console = Console(file=out, width=width, highlight=False, emoji=False)
-    if not comparisons:
-        return
-    parts: list[Any] = [_summary_table(comparisons, labels)]
+        summary.add_row(labels(label), *(str(s[key]) for s in summaries))
+    tables = [summary]
     for kind in ("item",) + KIND_ORDER:
-        table = _kind_table(comparisons, kind, changes_only, labels)
-        if table is not None:
-            parts.append(table)
-    console.print(Group(*parts))
+        grid = side_by_side(comparisons, kind)
+        if not grid:
+            continue
+        table = Table(title=Text(labels(KIND_TITLES[kind]), style="bold cyan"), title_justify="left",
+                      box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False)
+        table.add_column(labels("BASE"), overflow="fold", ratio=1)
+        for c in comparisons:
+            table.add_column(c.other.path, overflow="fold", ratio=1)
+        for base, row in grid:
+            table.add_row(Text(_cell(base, labels)), *(_styled_cell(p, labels) for p in row))
+        tables.append(table)
+    return tables
 
 
 # ---------------------------------------------------------------- markdown
@@ -236,19 +320,22 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def _markdown(comparisons: list[Comparison], changes_only: bool, labels: Labels) -> str:
+def _markdown(comparisons: list[Comparison], everything: bool, labels: Labels) -> str:
+    """The summary table, then the rows that need a decision (``everything``: every row)."""
     if not comparisons:
         return ""
     summaries = [c.summary() for c in comparisons]
     lines = [f"# {labels('Comparison with {path}', path=comparisons[0].base.path)}", "",
              f"| {labels('summary')} | " + " | ".join(_md(c.other.path) for c in comparisons) + " |",
-             "| --- |" + " ---: |" * len(comparisons)]
+             "| --- |" + " ---: |" * len(comparisons),
+             f"| {labels('similarity')} | " + " | ".join(f"{s['similarity']:.2f}" for s in summaries) + " |",
+             f"| {labels('task items matched')} | " + " | ".join(coverage(s) for s in summaries) + " |"]
     for label, key in SUMMARY_ROWS:
         lines.append(f"| {labels(label)} | " + " | ".join(str(s[key]) for s in summaries) + " |")
-    lines.append(f"| {labels('task items matched')} | " + " | ".join(coverage(s) for s in summaries) + " |")
     for kind in ("item",) + KIND_ORDER:
-        grid = side_by_side(comparisons, kind, changes_only)
-        if not grid:
+        grid = [(base, row) for base, row in side_by_side(comparisons, kind)
+                if everything or any(p.verdict != "same" and p.verdict != "matched" for cell in row for p in cell)]
+        if not grid or (kind == "item" and not everything):
             continue
         lines += ["", f"## {labels(KIND_TITLES[kind])}", "",
                   f"| {labels('BASE')} | " + " | ".join(_md(c.other.path) for c in comparisons) + " |",

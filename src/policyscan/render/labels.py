@@ -42,8 +42,16 @@ ZH: Mapping[str, str] = {
     "BASE targets": "上级目标数", "carried down": "已承接", "tightened": "已加严", "loosened": "已放宽",
     "dropped": "未承接", "added": "新增", "task items matched": "任务事项对应",
     "same": "一致", "stricter": "更严", "looser": "更宽", "different-unit": "单位不同", "earlier": "提前",
-    "later": "推迟", "same-lead": "牵头单位一致", "different-lead": "牵头单位变更", "lead-missing": "缺牵头单位",
-    "lead-added": "新增牵头单位", "missing": "未承接", "matched": "已对应",
+    "later": "推迟",
+    "missing": "未承接", "matched": "已对应", "different": "不同", "related": "是否相关", "truncated": "文本不完整",
+    "items taken up": "承接事项", "leads changed": "牵头单位变化", "deadlines moved": "时限变化",
+    "Needs a decision": "需要研判", "Dropped: in BASE, not in OTHER": "未承接:上级有、下级无",
+    "Added: in OTHER, not in BASE": "新增:下级有、上级无", "BASE items not taken up": "上级未承接事项",
+    "BASE items not reached": "下级文本未涉及的上级事项", "OTHER items with no counterpart": "下级新增事项",
+    "No item of OTHER corresponds to BASE (similarity {similarity}): the documents look unrelated, so nothing is "
+    "judged.": "下级文件没有任何事项与上级文件对应(相似度 {similarity}):两份文件看来无关,不作比对结论。",
+    "OTHER ends mid-sentence (truncated): BASE items past its end are not reached, not dropped.":
+    "下级文件在句中截断(文本不完整):其后的上级事项记为未涉及,而非未承接。",
     "base_section": "上级章节", "base_text": "上级原文", "base_value": "上级规范化结果", "base_start": "上级起",
     "base_end": "上级止", "other_section": "下级章节", "other_text": "下级原文", "other_value": "下级规范化结果",
     "other_start": "下级起", "other_end": "下级止",

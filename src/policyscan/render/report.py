@@ -21,7 +21,7 @@ from policyscan.compare import CHANGES, Comparison, FactPair
 from policyscan.model import FACT_KINDS, REPORT_GENERATOR, Document, Fact, Section
 
 from .common import describe
-from .comparison import KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, coverage, pair_verdict, side_by_side
+from .comparison import KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, coverage, rows_of
 from .facts import selected_facts
 from .labels import Labels
 from .review import SEVERITY_COLOURS, deadline_text, finding_message, review_heading, status_text
@@ -366,10 +366,10 @@ class _Side:
     """One document of a comparison as the report shows it, and the ident of each of its facts
     and task items: b-3, o-3 (c1-b-3 when one BASE is compared with several documents)."""
 
-    def __init__(self, doc: Document, attr: str, prefix: str, role: str) -> None:
-        self.doc, self.attr, self.prefix, self.role = doc, attr, prefix, role  # attr: base or other
+    def __init__(self, doc: Document, items: list[Section], attr: str, prefix: str, role: str) -> None:
+        self.doc, self.items, self.attr, self.prefix, self.role = doc, items, attr, prefix, role  # attr: base or other
         self._facts = {id(f): i for i, f in enumerate(doc.facts)}
-        self._items = {id(s): i for i, s in enumerate(doc.items())}
+        self._items = {id(s): i for i, s in enumerate(items)}
 
     def fact_id(self, fact: Fact) -> str:
         return f"{self.prefix}{self._facts[id(fact)]}"
@@ -396,7 +396,7 @@ def _side_marks(side: _Side, partner: _Side, pairs: list[FactPair], labels: Labe
         marks.append(Mark(fact.start, fact.end, "fact", side.fact_id(fact), f"f k-{fact.kind} v-{pair.verdict}",
                           _pair_title(fact, pair, other, labels),
                           partner.fact_id(other) if other is not None else None))
-    marks += [Mark(s.start, s.start, "item", side.item_id(s), "anchor") for s in side.doc.items()]
+    marks += [Mark(s.start, s.start, "item", side.item_id(s), "anchor") for s in side.items]
     return marks
 
 
@@ -411,24 +411,23 @@ def _side_cell(side: _Side, target: Fact | Section | None, labels: Labels) -> st
             f'{_esc(target.text)}</a>' + (f'<div class="value">{_esc(value)}</div>' if value else ""))
 
 
-def _changes_table(c: Comparison, key: str, base: _Side, other: _Side, changes_only: bool, labels: Labels) -> str:
-    """Pairs by kind, each side linked to its place in the text. What changed is what a reader
+def _changes_table(c: Comparison, key: str, base: _Side, other: _Side, labels: Labels) -> str:
+    """Rows by kind, each side linked to its place in the text. What changed is what a reader
     looks for, so unchanged rows (and kinds with nothing else) hide until the box is unticked."""
     rows = []
     for kind in ("item",) + KIND_ORDER:
-        grid = side_by_side([c], kind, changes_only)
-        if grid:
-            changed = any(pair_verdict(pair) in CHANGES for _, (pair,) in grid)
+        pairs = rows_of(c, kind)
+        if pairs:
+            changed = any(pair.verdict in CHANGES for pair in pairs)
             rows.append(f'<tr class="{"changed" if changed else "unchanged"}">'
                         f'<th colspan="4">{_esc(labels(KIND_TITLES[kind]))}</th></tr>')
-        for _, (pair,) in grid:
-            verdict = pair_verdict(pair)
+        for pair in pairs:
             note = f"{pair.similarity:.2f}" if pair.similarity is not None else ""
             if isinstance(pair, FactPair) and pair.detail:
                 note = f"{note} · {pair.detail}" if note else pair.detail
             rows.append(
-                f'<tr class="{"changed" if verdict in CHANGES else "unchanged"}">'
-                f'<td><span class="tag v-{verdict}">{_esc(labels(verdict))}</span></td>'
+                f'<tr class="{"changed" if pair.verdict in CHANGES else "unchanged"}">'
+                f'<td><span class="tag v-{pair.verdict}">{_esc(labels(pair.verdict))}</span></td>'
                 f"<td>{_side_cell(base, pair.base, labels)}</td><td>{_side_cell(other, pair.other, labels)}</td>"
                 f'<td class="value">{_esc(note)}</td></tr>')
     head = "".join(f"<th>{_esc(labels(h))}</th>" for h in ("verdict", "BASE", "OTHER", "detail"))
@@ -438,10 +437,10 @@ def _changes_table(c: Comparison, key: str, base: _Side, other: _Side, changes_o
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
-def _comparison_block(c: Comparison, n: int, prefix: str, changes_only: bool, labels: Labels) -> str:
+def _comparison_block(c: Comparison, n: int, prefix: str, labels: Labels) -> str:
     """BASE and one OTHER: the changes, then both texts side by side, each scrolling on its own."""
-    base = _Side(c.base, "base", f"{prefix}b-", labels("BASE"))
-    other = _Side(c.other, "other", f"{prefix}o-", labels("OTHER"))
+    base = _Side(c.base, c.base_items, "base", f"{prefix}b-", labels("BASE"))
+    other = _Side(c.other, c.other_items, "other", f"{prefix}o-", labels("OTHER"))
     present = Counter(p.verdict for p in c.pairs)
     verdicts = {v: present[v] for v in VERDICT_COLOURS if v in present}
     columns = ""
@@ -450,7 +449,7 @@ def _comparison_block(c: Comparison, n: int, prefix: str, changes_only: bool, la
         columns += (f'<div class="side">{_doc_header(side.doc, labels, "h3", side.role)}'
                     f'<div class="text by-verdict">{text}</div></div>')
     return (f'<section class="block" id="cmp-{n}"><h2>{_esc(labels("Comparison with {path}", path=c.other.path))}</h2>'
-            f"{_changes_table(c, f'cmp-{n}', base, other, changes_only, labels)}"
+            f"{_changes_table(c, f'cmp-{n}', base, other, labels)}"
             f'<div class="by-verdict">{_legend((f"v-{v}", labels(v), count) for v, count in verdicts.items())}</div>'
             f'<div class="sbs">{columns}</div></section>')
 
@@ -460,8 +459,9 @@ def _summary(comparisons: list[Comparison], labels: Labels) -> str:
     summaries = [c.summary() for c in comparisons]
     head = "".join(f'<th><a href="#cmp-{n}">{_esc(c.other.meta.title or c.other.path)}</a>'
                    f'<div class="path">{_esc(c.other.path)}</div></th>' for n, c in enumerate(comparisons))
-    rows = [(labels(label), [str(s[key]) for s in summaries]) for label, key in SUMMARY_ROWS]
-    rows.append((labels("task items matched"), [coverage(s) for s in summaries]))
+    rows = [(labels("similarity"), [f"{s['similarity']:.2f}" for s in summaries]),
+            (labels("task items matched"), [coverage(s) for s in summaries])]
+    rows += [(labels(label), [str(s[key]) for s in summaries]) for label, key in SUMMARY_ROWS]
     body = "".join(f"<tr><td>{_esc(label)}</td>" + "".join(f'<td class="num">{_esc(v)}</td>' for v in values)
                    + "</tr>" for label, values in rows)
     return (f'<section class="block"><h2>{_esc(labels("summary"))}</h2>'
@@ -470,7 +470,7 @@ def _summary(comparisons: list[Comparison], labels: Labels) -> str:
             f"<tbody>{body}</tbody></table></section>")
 
 
-def write_comparisons_html(comparisons: list[Comparison], out: TextIO, changes_only: bool, labels: Labels) -> None:
+def write_comparisons_html(comparisons: list[Comparison], out: TextIO, labels: Labels) -> None:
     """The summary, then per OTHER its changes and both texts side by side, pairs linked."""
     title = labels("Comparison with {path}", path=comparisons[0].base.path) if comparisons else labels("Comparison")
     _page_start(out, title, labels)
@@ -481,7 +481,7 @@ def write_comparisons_html(comparisons: list[Comparison], out: TextIO, changes_o
         out.write(f'<p class="muted">{_esc(labels("no documents"))}</p>')
     for n, c in enumerate(comparisons):
         prefix = f"c{n}-" if len(comparisons) > 1 else ""
-        out.write(_comparison_block(c, n, prefix, changes_only, labels) + "\n")
+        out.write(_comparison_block(c, n, prefix, labels) + "\n")
     out.write("</main>\n")
     _page_end(out, labels)
 

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from policyscan.check import Review
 from policyscan.compare import Comparison
 from policyscan.model import FACT_KINDS, OPENPYXL_MISSING, Document, Fact, PolicyscanError
+from policyscan.numbers import amount
 
-from .common import FORMULA_STARTS, amount, csv_cell, describe
+from .common import FORMULA_STARTS, csv_cell, describe
 from .comparison import COLUMNS, KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, comparison_rows
 from .facts import BASE_COLUMNS, DOCUMENT_COLUMNS, KIND_FIELDS, selected_facts
 from .labels import Labels
@@ -62,7 +63,7 @@ KIND_FIELDS: Mapping[str, tuple[str, ...]] = {
 _FACT_COLUMNS = tuple(c for c in BASE_COLUMNS if c != "kind")  # the sheet is the kind
 KIND_SHEETS: Mapping[str, str] = {"quota": "Quotas", "deadline": "Deadlines", "unit": "Responsible units",
                                   "target": "Targets"}
-_SUMMARY_COLUMNS = ("base", "other", *(key for _, key in SUMMARY_ROWS),
+_SUMMARY_COLUMNS = ("base", "other", "related", "similarity", "truncated", *(key for _, key in SUMMARY_ROWS),
                     "base_items", "items_matched", "coverage", "differences")
 
 # Header message id of a record key, where it is not the key itself.
@@ -240,8 +241,7 @@ def _fact_record(doc: Document, fact: Fact, labels: Labels) -> dict[str, Any]:
     return {**record, "what": describe(fact, labels)}
 
 
-def write_comparisons_xlsx(comparisons: list[Comparison], out: BinaryIO, changes_only: bool,
-                           labels: Labels) -> None:
+def write_comparisons_xlsx(comparisons: list[Comparison], out: BinaryIO, labels: Labels) -> None:
     """A summary sheet (one row per OTHER document), then one sheet per kind of row."""
     book = _Book(labels)
     summary = book.sheet("Summary", _columns(_SUMMARY_COLUMNS))
@@ -249,7 +249,7 @@ def write_comparisons_xlsx(comparisons: list[Comparison], out: BinaryIO, changes
     sheets = {kind: book.sheet(KIND_TITLES[kind], row_columns) for kind in ("item", *KIND_ORDER)}
     for c in comparisons:
         summary.append(c.summary())
-        for row in comparison_rows(c, changes_only, labels):
+        for row in comparison_rows(c, labels):
             sheets[row["kind"]].append(row)
     book.save(out)
 
