@@ -57,7 +57,7 @@ def test_jsonl_opens_each_document_with_its_metadata() -> None:
                      "title": "关于印发《重庆市潼南区2025年巩固拓展脱贫攻坚成果工作要点》的通知",
                      "doc_number": "潼巩固专办发〔2025〕1号",
                      "issuer": "中共重庆市潼南区委农村工作暨实施乡村振兴战略领导小组巩固拓展脱贫攻坚成果工作专班办公室",
-                     "issued": "2025-04-27", "year": 2025,
+                     "issued": "2025-04-27", "year": 2025, "period": None,
                      "sources": {"title": "title", "doc_number": "title_block", "issuer": "signature",
                                  "issued": "signature", "year": "signature"}}
 

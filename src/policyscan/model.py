@@ -143,20 +143,23 @@ class Breaks:
 class Metadata:
     """What a document says about itself, and where each value was read (``sources``:
     field → option, front_matter, signature, session, title). ``year`` resolves dates
-    written without a year (7月底, 今年); it is the issue year when that is known."""
+    written without a year (7月底, 今年); it is the issue year when that is known.
+    ``period`` is the span of years a plan states for itself (行动计划(2025—2027年), “十四五”):
+    its tasks are due by the period's end, not by the issue year."""
 
     title: str | None = None
     doc_number: str | None = None  # 文号, e.g. 国发〔2018〕39号
     issuer: str | None = None
     issued: str | None = None  # ISO date of issue or signature
     year: int | None = None
+    period: tuple[int, int] | None = None  # first and last year of the plan's own period
     sources: dict[str, str] = field(default_factory=dict)
 
     def to_record(self, doc: str) -> dict[str, Any]:
         """The JSONL record of kind ``document`` that precedes a document's facts."""
         return {"doc": doc, "kind": "document", "title": self.title, "doc_number": self.doc_number,
                 "issuer": self.issuer, "issued": self.issued, "year": self.year,
-                "sources": dict(self.sources)}
+                "period": list(self.period) if self.period else None, "sources": dict(self.sources)}
 
 
 @dataclass

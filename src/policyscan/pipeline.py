@@ -97,7 +97,8 @@ def check_paths(paths: list[str], pack: RulePack | None = None,
                 checks: dict[str, Check] | None = None, year: int | None = None,
                 reference_date: str | None = None, glob: str | None = None) -> Iterator[Review | InputError]:
     """Review each document before filing; a file that cannot be read comes back as its
-    InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``)."""
+    InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``);
+    ``reference_date`` is the documents' own date, the one deadline.past compares with."""
     pack = pack or load_pack()
     for item in analyse_paths(paths, pack, FACT_KINDS, year, reference_date, glob):
         yield item if isinstance(item, InputError) else review(pack, item, checks)

@@ -45,6 +45,7 @@ def render_reviews(reviews: Iterable[Review], fmt: str, out: TextIO | BinaryIO,
         write_reviews_html(reviews, out, labels)
     elif fmt == "json":
         write_json(({"doc": r.doc.path, "errors": r.errors, "warnings": r.warnings,
+                     "period": list(r.doc.meta.period) if r.doc.meta.period else None,
                      "items": [item_record(r, i) for i in r.items],
                      "findings": [finding_record(r, f) for f in r.findings]} for r in reviews), out)
     elif fmt == "jsonl":
@@ -88,6 +89,14 @@ def finding_message(finding: Finding, labels: Labels) -> str:
     return labels.message(finding.message, finding.message_zh)
 
 
+def document_dates(review: Review, labels: Labels) -> str:
+    """"2021, 2021–2023": the year dates resolve from, and the plan's own period (what a
+    task without a deadline of its own defaults to the end of)."""
+    year = str(review.doc.year or labels("year unknown"))
+    period = review.doc.meta.period
+    return f"{year}, {period[0]}–{period[1]}" if period else year
+
+
 def review_heading(review: Review, labels: Labels) -> str:
     """"12 task items, 3 errors, 1 warnings" (or its Chinese)."""
     return labels("{items} task items, {errors} errors, {warnings} warnings",
@@ -99,7 +108,7 @@ _ITEM_COLUMNS = (("item", 3), ("lead units", 2), ("responsible units", 2), ("dea
 
 def _print_table(console: Console, review: Review, labels: Labels) -> None:
     heading = Text(review.doc.path, style="bold")
-    heading.append(f"  ({review.doc.year or labels('year unknown')})  {review_heading(review, labels)}")
+    heading.append(f"  ({document_dates(review, labels)})  {review_heading(review, labels)}")
     console.print(heading)
     if review.items:
         items = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)

@@ -6,8 +6,9 @@ a user's option wins, then labelled front matter (发文字号:, 成文日期:, 
 signature block (国务院 / 2018年12月21日), then a report's session line (2021年3月5日在第十三届
 全国人民代表大会第四次会议上, or the session alone, whose year follows from the term), then a
 year in the title (2021年政府工作报告, 行动计划(2021-2023年)), then a heading that names the
-year the document is for (三、2019年政府工作任务). The labels and patterns are
-the pack's ``metadata`` table.
+year the document is for (三、2019年政府工作任务). A plan's own period (2025—2027年, “十四五”)
+is read from its title lines, else from a statement of it in the text. The labels and
+patterns are the pack's ``metadata`` table.
 """
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from typing import Any
 import regex
 
 from ..model import Document, Metadata
-from ..rules import RulePack, RulePackError
+from ..normalise import shadow
 from ..numbers import parse_number
+from ..rules import RulePack, RulePackError
 
 _DATE = regex.compile(r"((?:19|20)\d\d)\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})\s*日?"
                       r"|([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
@@ -57,6 +59,9 @@ def _compiled(pack: RulePack) -> dict[str, Any]:
         "issuer_name": compile_entry(table.get("issuer_name", r"(?!)"), "metadata: issuer_name"),
         "signature_suffixes": tuple(table.get("signature_suffixes", [])),
         "year_headings": compile_entry(table.get("year_headings", r"(?!)"), "metadata: year_headings"),
+        "year_span": compile_entry("{year_span}", "blocks: year_span"),
+        "period_statements": compile_entry("|".join(f"(?:{p})" for p in table.get("period_statements", []))
+                                           or r"(?!)", "metadata: period_statements"),
         "sessions": [(compile_entry(s["pattern"], "metadata: sessions"), s) for s in table.get("sessions", [])],
     }
 
@@ -225,6 +230,39 @@ def _heading_year(doc: Document, table: dict[str, Any]) -> int | None:
     return None
 
 
+def _years(m: regex.Match[str] | None) -> tuple[int, int] | None:
+    """The first and last year of a year span, when they make a plan period."""
+    if m is None:
+        return None
+    first, last = int(m.group("first")), int(m.group("last"))
+    return (first, last) if first <= last <= first + 15 else None
+
+
+def _period(doc: Document, pack: RulePack, title: str | None) -> tuple[tuple[int, int] | None, str]:
+    """The plan's own period: a year span or a named period (十四五) in its title or the
+    title-like lines of its head (a period line under the title), else a statement of it in
+    the text (规划期为2021—2025年; 从2023年到2025年,利用三年时间), with where it was read
+    (title or text). A span cited in the preamble (为贯彻落实《…规划(2018-2022年)》) is another
+    document's, not this one's."""
+    table = _compiled(pack)
+    pattern = pack.compile_list("title_lines")
+    head = _head(doc)
+    lines = [shadow(title)] if title else []
+    lines += [head[s:e] for s, e in _lines(head) if pattern is not None and pattern.search(_clean(head[s:e]))]
+    named = {name: years for name, years in pack.tables.get("periods", {}).items() if isinstance(years[0], int)}
+    for line in lines:
+        line = regex.sub(r"\s", "", line)
+        span = _years(table["year_span"].search(line))
+        if span:
+            return span, "title"
+        name = next((name for name in named if name in line), None)
+        if name:
+            return (named[name][0], named[name][1]), "title"
+    stated = next((m for m in table["period_statements"].finditer(doc.shadow)
+                   if not doc.in_chrome(m.start(), m.end())), None)
+    return _years(stated), "text"
+
+
 def read_metadata(doc: Document, pack: RulePack, year: int | None = None,
                   reference_date: str | None = None) -> Metadata:
     """The document's metadata; ``year`` / ``reference_date`` (the user's) win over the text."""
@@ -263,5 +301,6 @@ def read_metadata(doc: Document, pack: RulePack, year: int | None = None,
     if title_year:
         put("year", int(title_year.group(1)), "title")
     put("year", _heading_year(doc, table), "heading")
+    put("period", *_period(doc, pack, meta.title))
     meta.sources = sources
     return meta
