@@ -309,8 +309,8 @@ def is_truncated(pack: RulePack, doc: Document) -> bool:
     offset = 0
     for line in doc.text.splitlines(keepends=True):
         body = shadow(line).strip()
-        heading = bisect.bisect_left(headings, offset) < len(headings) \
-            and headings[bisect.bisect_left(headings, offset)] < offset + len(line)
+        at = bisect.bisect_left(headings, offset)
+        heading = at < len(headings) and headings[at] < offset + len(line)
         if len(regex.findall(r"\p{Han}", body)) >= min_chars and not heading \
                 and not doc.in_chrome(offset, offset + len(line)):
             ends.append(bool(complete.search(body)))
@@ -360,17 +360,6 @@ def _date_of(doc: Document, fact: Fact) -> str | None:
     goal = fact if fact.kind == "target" else next(
         (f for f in doc.facts if f.kind == "target" and f.start <= fact.start and fact.end <= f.end), None)
     return goal.fields.get("deadline") if goal is not None else None
-
-
-@dataclass
-class _Sides:
-    """Facts of one kind on both sides, with what pairs them: their bags of words, the
-    item each sits in and the date each is bound to."""
-
-    b_facts: list[Fact]
-    o_facts: list[Fact]
-    b_bags: list[Counter[str]]
-    o_bags: list[Counter[str]]
 
 
 def _in_scope(pack: RulePack, c: Comparison) -> tuple[set[int], set[int]]:
