@@ -60,7 +60,8 @@ class ItemPair:
 class FactPair:
     """One row of a comparison: a BASE fact, its OTHER counterpart, and what changed.
     ``base_restated`` / ``other_restated``: later places where a document repeats the same
-    value (its goal restated in its tasks), judged once, here."""
+    value (its goal restated in its tasks), judged once, here. ``base_units`` /
+    ``other_units``: for a lead row, every unit of the assignment (the row's fact is its first)."""
 
     kind: str  # target, quota, deadline or lead
     base: Fact | None
@@ -70,6 +71,8 @@ class FactPair:
     detail: str = ""
     base_restated: list[Fact] = field(default_factory=list)
     other_restated: list[Fact] = field(default_factory=list)
+    base_units: list[str] = field(default_factory=list)
+    other_units: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -615,20 +618,27 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
     """Per assignment of a BASE item (the units one sentence puts in charge: its leads, or,
     where it names no lead, every unit it names): the OTHER assignment most like it among
     the items that implement it. Same when both name the same departments (compared without
-    their 市/区 level; 各区政府, 各街镇 and other area-wide units left aside), different
-    otherwise; missing when those items assign nothing (or no lead, where BASE names one). An assignment of an OTHER item that
-    implements nothing of BASE, or whose BASE items assign nothing, is added."""
+    their 市/区 level; 各区政府, 各街镇 and other area-wide units left aside where departments
+    are named, and compared by what they are where nothing else is: 各省级人民政府 ≠
+    各区农业农村部门), different otherwise; missing when those items assign nothing (or no
+    lead, where BASE names one). Where BASE puts areas in charge (各省级人民政府负责) and
+    OTHER's items assign no unit at all, the bodies OTHER's sentences charge with the work
+    (各区农业农村部门和市属企业要…) are its counterpart: the level below carries it out. An
+    assignment of an OTHER item that implements nothing of BASE, or whose BASE items assign
+    nothing, is added."""
     def in_charge(doc: Document, item: Section, leads_only: bool = False) -> list[list[Fact]]:
         units = doc.facts_in("unit", item.start, item.end)
         leads = [f for f in units if f.fields.get("role") == "lead"]
         return _by_sentence(doc, leads if leads or leads_only else units)
 
     def names(facts: list[Fact]) -> frozenset[str]:
-        return frozenset(canonical(pack, unit_name(pack, f.fields["name"])) for f in facts
-                         if not _area_wide(pack, f.fields["name"]))
+        departments = frozenset(canonical(pack, unit_name(pack, f.fields["name"])) for f in facts
+                                if not _area_wide(pack, f.fields["name"]))
+        return departments or frozenset(canonical(pack, unit_name(pack, _unqualified(pack, f.fields["name"])))
+                                        for f in facts)
 
-    def listed(facts: list[Fact]) -> str:
-        return "、".join(dict.fromkeys(f.fields["name"] for f in facts))
+    def listed(facts: list[Fact]) -> list[str]:
+        return list(dict.fromkeys(f.fields["name"] for f in facts))
 
     rows: list[FactPair] = []
     counterparts: dict[int, list[ItemPair]] = {}
@@ -646,26 +656,75 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
         # a lead BASE names is matched only by a lead: 责任单位 without 牵头 have lost it
         named_leads = any(f.fields.get("role") == "lead" for g in groups for f in g)
         o_groups = [g for p in pairs for g in in_charge(c.other, p.other, leads_only=named_leads)]
+        unassigned = not any(c.other.facts_in("unit", p.other.start, p.other.end) for p in pairs)
+        duties = [g for p in pairs for g in duty_holders(pack, c.other, p.other)] if unassigned else []
         sim = max((p.similarity for p in pairs), default=None)
         for b_group in groups:
-            if not o_groups:
-                rows.append(FactPair("lead", b_group[0], None, "missing", sim))
+            areas_only = all(_area_wide(pack, f.fields["name"]) for f in b_group)
+            candidates = o_groups or (duties if areas_only else [])
+            if not candidates:
+                rows.append(FactPair("lead", b_group[0], None, "missing", sim, base_units=listed(b_group)))
                 continue
-            o_group = max(o_groups, key=lambda g: len(names(g) & names(b_group)) / (len(names(g) | names(b_group)) or 1))
-            same = names(b_group) == names(o_group)
+            o_group = max(candidates, key=lambda g: _shared_bodies(pack, names(b_group), names(g)))
+            same = _shared_bodies(pack, names(b_group), names(o_group)) == 1
+            b_units, o_units = listed(b_group), listed(o_group)
             rows.append(FactPair("lead", b_group[0], o_group[0], "same" if same else "different", sim,
-                                 "" if listed(b_group) == listed(o_group) else f"{listed(b_group)} → {listed(o_group)}"))
+                                 "" if b_units == o_units else f"{'、'.join(b_units)} → {'、'.join(o_units)}",
+                                 base_units=b_units, other_units=o_units))
     for item in c.other_items:
         if item.start in assigned_in_base:
             continue
         for o_group in in_charge(c.other, item):
-            rows.append(FactPair("lead", None, o_group[0], "added", detail=listed(o_group)))
+            rows.append(FactPair("lead", None, o_group[0], "added", detail="、".join(listed(o_group)),
+                                 other_units=listed(o_group)))
     return rows
+
+
+def _same_body(pack: RulePack, a: str, b: str) -> bool:
+    """Two level-free names of one body: equal, or one ends with the other where the shorter
+    says more than its kind (住房城乡建设管理委 / 建设管理委, 住房保障房屋管理局 / 房屋管理局;
+    not 管理局 alone)."""
+    short, long = sorted((a, b), key=len)
+    return short == long or (len(short) >= int(pack.tables["cues"].get("body_suffix_min_chars", 4))
+                             and long.endswith(short))
+
+
+def _shared_bodies(pack: RulePack, a: frozenset[str], b: frozenset[str]) -> float:
+    """Share (0-1) of the names of two assignments that have a counterpart on the other side."""
+    found = sum(any(_same_body(pack, x, y) for y in b) for x in a) + sum(any(_same_body(pack, y, x) for x in a) for y in b)
+    return found / ((len(a) + len(b)) or 1)
 
 
 def _area_wide(pack: RulePack, name: str) -> bool:
     """各区政府, 各街镇, 有关部门: units that stand for every area or office, not a department."""
     return name.startswith("各") or name in pack.lists["generic_units"]
+
+
+def _unqualified(pack: RulePack, name: str) -> str:
+    """An area-wide unit without its 各/有关: 各省级人民政府 → 省级人民政府."""
+    qualifier = next((q for q in pack.tables["cues"].get("unit_qualifiers", []) if name.startswith(q)), "")
+    return name[len(qualifier):] or name
+
+
+def duty_holders(pack: RulePack, doc: Document, item: Section) -> list[list[Fact]]:
+    """The bodies an item's sentences open by charging with the work (各区农业农村部门和市属企业要…,
+    各地区、各部门要…), one group per sentence. Extraction does not report them as units (no
+    role word assigns them); compare reads them where an item assigns no unit otherwise."""
+    opening, separator = pack.compile_list("duty_subjects"), pack.compile_list("duty_separators")
+    assert doc.breaks is not None, "compare takes analysed documents"
+    if opening is None:
+        return []
+    groups: list[list[Fact]] = []
+    for start, end in doc.breaks.clauses_in(item.text_start or item.start, item.end):
+        m = opening.match(doc.shadow, start, end) if doc.breaks.sentence(start)[0] == start else None
+        if m is None:
+            continue
+        list_start, list_end = m.span("list")
+        cuts = [s.span() for s in separator.finditer(doc.shadow, list_start, list_end)] if separator else []
+        spans = zip([list_start] + [e for _, e in cuts], [s for s, _ in cuts] + [list_end])
+        groups.append([Fact("unit", doc.text[s:e], s, e, item.path, "compare:duty",
+                            {"name": doc.text[s:e], "role": "duty"}) for s, e in spans if e > s])
+    return groups
 
 
 def _by_sentence(doc: Document, facts: list[Fact]) -> list[list[Fact]]:

@@ -90,20 +90,22 @@ def rows_of(c: Comparison, kind: str) -> list[Pair]:
 
 def comparison_rows(c: Comparison, labels: Labels = ENGLISH) -> Iterator[dict[str, Any]]:
     """One record per pair of corresponding items, then one per fact row (targets, quotas,
-    deadlines, leads): the COLUMNS, and ``base_restated`` / ``other_restated`` (JSON only:
-    where a document repeats the value); ``labels`` only words the normalised values."""
+    deadlines, leads): the COLUMNS, and (JSON only) ``base_restated`` / ``other_restated``
+    (where a document repeats the value) and ``base_units`` / ``other_units`` (a lead row's
+    units); ``labels`` only words the normalised values."""
     head = {"base": c.base.path, "other": c.other.path}
     for item in c.items:
         yield {**head, "kind": "item", "verdict": item.verdict, "similarity": item.similarity, "detail": "",
                **_item_side("base", item.base), **_item_side("other", item.other),
-               "base_restated": [], "other_restated": []}
+               "base_restated": [], "other_restated": [], "base_units": [], "other_units": []}
     for kind in KIND_ORDER:
         for pair in rows_of(c, kind):
             yield {**head, "kind": kind, "verdict": pair.verdict, "similarity": pair.similarity,
                    "detail": pair.detail, **_fact_side("base", pair.base, labels),
                    **_fact_side("other", pair.other, labels),
                    **{f"{side}_restated": [{"section": f.section, "text": f.text, "start": f.start, "end": f.end}
-                                           for f in getattr(pair, f"{side}_restated")] for side in ("base", "other")}}
+                                           for f in getattr(pair, f"{side}_restated")] for side in ("base", "other")},
+                   "base_units": pair.base_units, "other_units": pair.other_units}
 
 
 def _records(comparisons: list[Comparison]) -> Iterator[dict[str, Any]]:
@@ -125,8 +127,12 @@ def _fact_words(fact: Fact) -> str:
     return text
 
 
-def _side_line(fact: Fact | None, labels: Labels) -> str:
-    return "—" if fact is None else f"[{fact.section or labels('(preamble)')}] {_fact_words(fact)}"
+def _side_line(pair: FactPair, side: str, labels: Labels) -> str:
+    """One side of a row: its fact, or for a lead every unit of the assignment."""
+    fact, units = getattr(pair, side), getattr(pair, f"{side}_units")
+    if fact is None:
+        return "—"
+    return f"[{fact.section or labels('(preamble)')}] {'、'.join(units) if units else _fact_words(fact)}"
 
 
 def _grouped(pairs: list[FactPair], side: str, labels: Labels) -> list[Text]:
@@ -193,9 +199,9 @@ def _screen(c: Comparison, labels: Labels) -> Group:
             table.add_column(labels(header), overflow="fold", ratio=1 if header in ("BASE", "OTHER") else None)
         for p in decisions:
             verdict = Text(labels(p.verdict), style=VERDICT_COLOURS.get(p.verdict, ""))
-            if p.detail:
+            if p.detail and p.kind != "lead":  # a lead's sides list its units
                 verdict.append(f"\n{p.detail}", style="dim")
-            table.add_row(labels(p.kind), verdict, _side_line(p.base, labels), _side_line(p.other, labels))
+            table.add_row(labels(p.kind), verdict, _side_line(p, "base", labels), _side_line(p, "other", labels))
         parts.append(table)
     for title, verdict, side, style in (("Dropped: in BASE, not in OTHER", "missing", "base", "red"),
                                         ("Added: in OTHER, not in BASE", "added", "other", "blue")):

@@ -371,8 +371,14 @@ class _Side:
         self._facts = {id(f): i for i, f in enumerate(doc.facts)}
         self._items = {id(s): i for i, s in enumerate(items)}
 
+    def holds(self, fact: Fact) -> bool:
+        return id(fact) in self._facts
+
     def fact_id(self, fact: Fact) -> str:
-        return f"{self.prefix}{self._facts[id(fact)]}"
+        """A fact's ident; one compare read from the text itself (a body a sentence charges
+        with the work) is not among the document's facts and is named by its offset."""
+        known = self._facts.get(id(fact))
+        return f"{self.prefix}{known}" if known is not None else f"{self.prefix}at{fact.start}"
 
     def item_id(self, item: Section) -> str:
         return f"{self.prefix}i{self._items[id(item)]}"
@@ -387,7 +393,8 @@ def _side_marks(side: _Side, partner: _Side, pairs: list[FactPair], labels: Labe
         if fact is not None:
             paired.setdefault(id(fact), pair)
     marks = []
-    for fact in side.doc.facts:
+    read_by_compare = [f for f in (getattr(p, side.attr) for p in pairs) if f is not None and not side.holds(f)]
+    for fact in side.doc.facts + read_by_compare:
         pair = paired.get(id(fact))
         if pair is None:
             marks.append(_fact_mark(fact, side.fact_id(fact), labels))
