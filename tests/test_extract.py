@@ -84,6 +84,21 @@ def test_labels_and_ordinals_are_not_quotas(key: str, sentence: str) -> None:
     assert quotas(real(key, sentence)) == []
 
 
+@pytest.mark.parametrize("sentence", [
+    "嘉定新城中心城区、嘉北公园一期、城北大居西及城北大居东共计25.2平方公里已完成海绵城市达标评估。",  # Jiading 2024
+    "计划2024年推进远香湖南（4.73平方公里）、嘉北公园二期（10.46平方公里）海绵城市建设达标评估。",
+    "加快京雄高速二期、荣乌新线建设，推进岗头污水处理厂二期主体工程。",  # Baoding 2021
+    "城改一期、二期全面完工。",
+])
+def test_project_phases_are_not_quotas(sentence: str) -> None:
+    assert [q.text for q in quotas(sentence) if q.fields["unit"] == "期"] == []
+
+
+def test_a_phase_put_on_is_an_amount() -> None:
+    """每年实施一期 (Shandong 2023): a verb before the phase makes it a count."""
+    assert [(q.text, q.fields["value"]) for q in quotas("每年实施一期泰山产业领军人才工程。")] == [("一期", 1)]
+
+
 def test_per_household_gives_only_the_person_count() -> None:
     text = real("001", "确保有就业意愿且有劳动能力的搬迁脱贫户实现1户1人以上就业。")
     found = quotas(text)
