@@ -35,6 +35,7 @@ from policyscan.compare import (
     unit_name,
 )
 from policyscan.load import read_document
+from policyscan.render.comparison import comparison_rows
 from policyscan.model import Document, Fact
 from policyscan.pipeline import analyse_text, compare_paths
 from policyscan.rules import load_pack
@@ -548,6 +549,19 @@ def test_real_pair_items_many_to_many(pack) -> None:
     # chapter 二 (the machinery industry) is not taken up: its items and leads are listed, not dropped
     assert {i["section"] for i in c.summary()["items_not_taken_up"]} >= {"二/(三)", "二/(四)", "二/(五)", "二/(六)"}
     assert not [p for p in c.pairs if p.base is not None and p.base.section.startswith("二/")]
+
+
+def test_real_pair_chapters_pair_through_their_items(pack) -> None:
+    """The national chapter 八 (强化组织领导) answers Shanghai's 四 (保障措施); its chapter 五
+    (社会化服务) is merged into Shanghai's single item （八）. A chapter's row spans its own
+    heading, not its items, so it stands for itself alone."""
+    (c,) = list(compare_paths(str(NATIONAL), [str(SHANGHAI)], pack))
+    outline = {(p.base.path, p.other.path) for p in c.outline}
+    assert {("八", "四"), ("五", "三/(八)")} <= outline
+    assert not {("二", o) for _, o in outline} & outline  # chapter 二 is not taken up
+    rows = [r for r in comparison_rows(c) if r["kind"] == "item" and r["base_section"] == "八"
+            and r["other_section"] == "四"]
+    assert [c.base.text[r["base_start"]:r["base_end"]].strip() for r in rows] == ["八、强化组织领导"]
 
 
 def _clause(doc: Document, fact: Fact) -> str:

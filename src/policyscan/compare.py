@@ -91,6 +91,7 @@ class Comparison:
     base_items: list[Section] = field(default_factory=list)
     other_items: list[Section] = field(default_factory=list)
     items: list[ItemPair] = field(default_factory=list)
+    outline: list[ItemPair] = field(default_factory=list)  # sections above the items, paired through them
     pairs: list[FactPair] = field(default_factory=list)
     not_reached: list[Section] = field(default_factory=list)  # BASE items past a truncated OTHER's end
 
@@ -291,6 +292,30 @@ def align_items(pack: RulePack, base: Document, other: Document,
             for i, row in enumerate(score) for j, s in enumerate(row)
             if s >= threshold and (s >= near * best_o[j]
                                    or (s >= strong and s >= near * best_b[i] and s >= split_share * best_o[j]))]
+
+
+def outline_pairs(pack: RulePack, base: Document, other: Document, items: list[ItemPair]) -> list[ItemPair]:
+    """Sections that hold items, paired through those items: a section's counterpart is the
+    smallest section of the other document holding at least ``outline_majority`` of its
+    items' counterparts (二、加快数据汇聚 ↔ （二）促进工业数据采集汇聚, 三、组织保障 ↔ 三、保障措施).
+    A chapter whose items scatter has none."""
+    majority = float(pack.tables["cues"].get("outline_majority", 0.6))
+    found: dict[tuple[int, int], ItemPair] = {}
+    for doc, partner, mine, theirs in ((base, other, "base", "other"), (other, base, "other", "base")):
+        partner_sections = [t for t in partner.all_sections() if not partner.in_chrome(t.start, t.start + 1)]
+        for section in doc.all_sections():
+            links = [getattr(p, theirs) for p in items if section.start <= getattr(p, mine).start < section.end]
+            if not section.children or not links:
+                continue
+            holding = [t for t in partner_sections
+                       if sum(t.start <= s.start < t.end for s in links) >= majority * len(links)]
+            if not holding:
+                continue
+            counterpart = min(holding, key=lambda t: t.end - t.start)
+            b, o = (section, counterpart) if mine == "base" else (counterpart, section)
+            found.setdefault((b.start, o.start), ItemPair(b, o, round(similarity(
+                pack, _item_bag(pack, base, b), _item_bag(pack, other, o)), 3)))
+    return sorted(found.values(), key=lambda p: (p.base.start, p.other.start))
 
 
 def document_similarity(pack: RulePack, base: Document, other: Document) -> float:
@@ -748,6 +773,7 @@ def compare(pack: RulePack, base: Document, other: Document) -> Comparison:
     c.related = bool(c.items)
     if not c.related:
         return c
+    c.outline = outline_pairs(pack, base, other, c.items)
     if c.truncated:
         c.not_reached = _reached(c.items, c.base_items)
     scope = _in_scope(pack, c)

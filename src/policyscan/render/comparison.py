@@ -77,14 +77,17 @@ def _fact_side(prefix: str, fact: Fact | None, labels: Labels) -> dict[str, Any]
 
 
 def _item_side(prefix: str, item: Section) -> dict[str, Any]:
+    """An item spans its whole text; a section with items below it spans its own text, up to
+    its first sub-section (its heading and any lead-in), so it stands for itself alone."""
+    end = item.children[0].start if item.children else item.end
     return {f"{prefix}_section": item.path, f"{prefix}_text": item.title, f"{prefix}_value": None,
-            f"{prefix}_start": item.start, f"{prefix}_end": item.end}
+            f"{prefix}_start": item.start, f"{prefix}_end": end}
 
 
 def rows_of(c: Comparison, kind: str) -> list[Pair]:
     """The pairs of one row kind (item, target, quota, deadline, lead), in document order."""
     if kind == "item":
-        return list(c.items)
+        return sorted(c.items + c.outline, key=lambda p: (p.base.start, p.other.start))
     return [p for p in c.pairs if p.kind == kind]
 
 
@@ -94,7 +97,7 @@ def comparison_rows(c: Comparison, labels: Labels = ENGLISH) -> Iterator[dict[st
     (where a document repeats the value) and ``base_units`` / ``other_units`` (a lead row's
     units); ``labels`` only words the normalised values."""
     head = {"base": c.base.path, "other": c.other.path}
-    for item in c.items:
+    for item in rows_of(c, "item"):
         yield {**head, "kind": "item", "verdict": item.verdict, "similarity": item.similarity, "detail": "",
                **_item_side("base", item.base), **_item_side("other", item.other),
                "base_restated": [], "other_restated": [], "base_units": [], "other_units": []}

@@ -446,8 +446,12 @@ def _changes_table(c: Comparison, key: str, base: _Side, other: _Side, labels: L
 
 def _comparison_block(c: Comparison, n: int, prefix: str, labels: Labels) -> str:
     """BASE and one OTHER: the changes, then both texts side by side, each scrolling on its own."""
-    base = _Side(c.base, c.base_items, "base", f"{prefix}b-", labels("BASE"))
-    other = _Side(c.other, c.other_items, "other", f"{prefix}o-", labels("OTHER"))
+    def anchored(items: list[Section], side: str) -> list[Section]:
+        """The items, and the sections above them that an outline row links to."""
+        return list({id(s): s for s in items + [getattr(p, side) for p in c.outline]}.values())
+
+    base = _Side(c.base, anchored(c.base_items, "base"), "base", f"{prefix}b-", labels("BASE"))
+    other = _Side(c.other, anchored(c.other_items, "other"), "other", f"{prefix}o-", labels("OTHER"))
     present = Counter(p.verdict for p in c.pairs)
     verdicts = {v: present[v] for v in VERDICT_COLOURS if v in present}
     columns = ""
