@@ -564,6 +564,18 @@ def test_real_pair_chapters_pair_through_their_items(pack) -> None:
     assert [c.base.text[r["base_start"]:r["base_end"]].strip() for r in rows] == ["八、强化组织领导"]
 
 
+def test_goals_inside_a_context_chapter_and_beyond_the_horizon(pack) -> None:
+    """The national smart-manufacturing plan sets its 2025 goals in （三）发展路径和目标 under
+    二、总体思路: that chapter is not context as a whole, so Shandong's plan (whose latest date
+    is 2025) drops them; the plan's 2035 vision lies beyond Shandong's horizon."""
+    folder = Path(__file__).parent / "compare" / "dev" / "miit_shandong_smart_manufacturing_2022"
+    (c,) = list(compare_paths(str(folder / "national_smart_manufacturing_fyp_2021.txt"),
+                              [str(folder / "shandong_smart_manufacturing_action_2022.txt")], pack))
+    missing = {p.base.text for p in c.pairs if p.verdict == "missing" and p.base.section == "二/(三)"}
+    assert {"500 个以上", "70%"} <= missing
+    assert not [p for p in c.pairs if p.base is not None and "2035" in p.base.text]
+
+
 def _clause(doc: Document, fact: Fact) -> str:
     start, end = doc.breaks.clause(fact.start)
     return doc.text[start:end]

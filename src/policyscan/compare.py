@@ -434,17 +434,37 @@ def _expired(c: Comparison, fact: Fact) -> bool:
     return bool(date and issued and date < issued)
 
 
+def _beyond_horizon(c: Comparison, fact: Fact) -> bool:
+    """A BASE fact bound to a year after every year OTHER plans for: the end of its own period
+    (2022—2025年), else its latest deadline (a 2035 vision against a plan to 2025)."""
+    date = _date_of(c.base, fact)
+    if not date:
+        return False
+    if c.other.meta.period:
+        horizon = c.other.meta.period[1]
+    else:
+        years = [int(f.fields["date"][:4]) for f in c.other.facts if f.kind == "deadline" and f.fields.get("date")]
+        if not years:
+            return False
+        horizon = max(years)
+    return int(date[:4]) > horizon
+
+
 def _context_sections(pack: RulePack, doc: Document) -> frozenset[int]:
     """Starts of sections that state ideas or significance, not goals or tasks (指导思想):
     the dates they mention (“十四五”时期) are context. The heading must be that and little
-    more: 准确把握指导思想、基本原则、目标任务 also sets goals."""
+    more: 准确把握指导思想、基本原则、目标任务 also sets goals; and a chapter so headed that
+    holds other sections (二、总体思路 over （三）发展路径和目标) is context only in those that are."""
     heads = pack.tables["cues"].get("context_headings", [])
 
     def states_context(title: str) -> bool:
         title = regex.sub(r"[\p{P}\s]", "", shadow(title))
         return any(title.startswith(h) and len(title) <= len(h) + 2 for h in heads)
 
-    return frozenset(s.start for s in doc.all_sections() if states_context(s.title))
+    def only_context(section: Section) -> bool:
+        return states_context(section.title) and all(only_context(child) for child in section.children)
+
+    return frozenset(s.start for s in doc.all_sections() if only_context(s))
 
 
 def _pair_facts(pack: RulePack, c: Comparison, kind: str, bag_of, comparable,
@@ -780,6 +800,8 @@ def compare(pack: RulePack, base: Document, other: Document) -> Comparison:
     context = (_context_sections(pack, base), _context_sections(pack, other))
     rows = (_target_rows(pack, c, scope, context) + _quota_rows(pack, c, scope, context)
             + _deadline_rows(pack, c, scope, context) + _lead_rows(pack, c, scope))
+    # a BASE goal OTHER has no counterpart for is not dropped when it lies beyond OTHER's horizon
+    rows = [r for r in rows if not (r.other is None and r.base is not None and _beyond_horizon(c, r.base))]
     c.pairs = sorted(rows, key=lambda p: (FACT_ROW_KINDS.index(p.kind), p.base is None,
                                           (p.base or p.other).start))
     return c
