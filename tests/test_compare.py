@@ -607,6 +607,9 @@ def test_truncated_other_leaves_later_items_not_reached(pack) -> None:
     assert {"八/(十八)", "八/(十九)", "八/(二十)"} <= reached
     assert not [p for p in c.pairs if p.base is not None and p.base.section in reached]
     assert not compare(pack, base, analyse_text(text, "shanghai.txt", pack)).truncated
+    # a saved page's closing markup (an image with a Chinese title) is no paragraph of the text
+    image = '<p style="text-align: center;"><img src="https://img.example.gov.cn/9afe.png" title="关于加快推进农业机械化和农机装备产业转型升级的实施意见图解" /></p>\n'
+    assert not compare(pack, base, analyse_text(text + image, "shanghai.html.txt", pack)).truncated
 
 
 def test_paragraphs_are_items_in_a_text_without_headings(pack) -> None:

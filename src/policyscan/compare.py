@@ -325,7 +325,7 @@ def document_similarity(pack: RulePack, base: Document, other: Document) -> floa
 
 def is_truncated(pack: RulePack, doc: Document) -> bool:
     """True when the body breaks off mid-sentence: its last paragraph of some length (a
-    signature, date or page number is short; markup residue has few Han characters) ends
+    signature, date or page number is short; markup residue is noise) ends
     neither a sentence, nor an aside in brackets (（…负责）), nor an imprint (…印发, a date),
     in a text whose paragraphs (headings aside) otherwise do end so (a copy that lost its punctuation
     everywhere says nothing by ending without it)."""
@@ -336,7 +336,7 @@ def is_truncated(pack: RulePack, doc: Document) -> bool:
     ends: list[bool] = []
     offset = 0
     for line in doc.text.splitlines(keepends=True):
-        body = shadow(line).strip()
+        body = doc.shadow[offset:offset + len(line)].strip()  # markup and other noise blanked
         at = bisect.bisect_left(headings, offset)
         heading = at < len(headings) and headings[at] < offset + len(line)
         if len(regex.findall(r"\p{Han}", body)) >= min_chars and not heading \
