@@ -485,6 +485,23 @@ def test_area_wide_lead_is_carried_by_the_bodies_charged_below(pack) -> None:
                                                                                 "各区农业农村部门")
 
 
+def test_leads_per_sentence_and_a_body_kept_in_charge(pack) -> None:
+    """Shanghai / Jiading sponge city 2024: a lead sentence and a 责任单位 list in one item are
+    two assignments; the district's 区建设管理委负责 keeps the city's 市住房城乡建设管理委牵头
+    in charge (one name ends the other), and its list names the same bodies."""
+    training = "（二）加强宣传引导。加强海绵城市建设理念普及和成效宣传，鼓励公众参与。\n"
+    base = analyse_text("（一）加强组织领导。市住房城乡建设管理委牵头负责统筹协调本市海绵城市建设。强化评估考核。"
+                        "（责任单位：市住房城乡建设管理委、市发展改革委、市房屋管理局，各区政府）\n" + training,
+                        name="base.txt", pack=pack)
+    other = analyse_text("（一）加强组织领导。区建设管理委负责统筹协调嘉定区海绵城市建设。强化评估考核。"
+                         "（责任单位：区建设管理委、区发展改革委、区住房保障房屋管理局，各街镇）\n" + training,
+                         name="other.txt", pack=pack)
+    rows = [(p.verdict, p.base_units, p.other_units) for p in compare(pack, base, other).pairs if p.kind == "lead"]
+    assert rows == [("same", ["市住房城乡建设管理委"], ["区建设管理委"]),
+                    ("same", ["市住房城乡建设管理委", "市发展改革委", "市房屋管理局", "各区政府"],
+                     ["区建设管理委", "区发展改革委", "区住房保障房屋管理局", "各街镇"])]
+
+
 # ---------------------------------------------------------------- the real directive / implementation pair
 
 def test_real_pair_structure(pack) -> None:

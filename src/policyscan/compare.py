@@ -665,16 +665,22 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
     the items that implement it. Same when both name the same departments (compared without
     their 市/区 level; 各区政府, 各街镇 and other area-wide units left aside where departments
     are named, and compared by what they are where nothing else is: 各省级人民政府 ≠
-    各区农业农村部门), different otherwise; missing when those items assign nothing (or no
-    lead, where BASE names one). Where BASE puts areas in charge (各省级人民政府负责) and
+    各区农业农村部门), different otherwise; missing when those items assign nothing. A BASE
+    lead is matched by OTHER's leads where those items name any, else by an assignment that
+    keeps its body in charge (市住房城乡建设管理委牵头负责 ↔ 区建设管理委负责); a list of
+    责任单位 without it has lost the lead. Where BASE puts areas in charge (各省级人民政府负责) and
     OTHER's items assign no unit at all, the bodies OTHER's sentences charge with the work
     (各区农业农村部门和市属企业要…) are its counterpart: the level below carries it out. An
     assignment of an OTHER item that implements nothing of BASE, or whose BASE items assign
     nothing, is added."""
     def in_charge(doc: Document, item: Section, leads_only: bool = False) -> list[list[Fact]]:
-        units = doc.facts_in("unit", item.start, item.end)
-        leads = [f for f in units if f.fields.get("role") == "lead"]
-        return _by_sentence(doc, leads if leads or leads_only else units)
+        """Per sentence that assigns units: its leads, or, where it names none, all its units."""
+        groups = []
+        for units in _by_sentence(doc, doc.facts_in("unit", item.start, item.end)):
+            leads = [f for f in units if f.fields.get("role") == "lead"]
+            if leads or not leads_only:
+                groups.append(leads or units)
+        return groups
 
     def names(facts: list[Fact]) -> frozenset[str]:
         departments = frozenset(canonical(pack, unit_name(pack, f.fields["name"])) for f in facts
@@ -698,15 +704,17 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             assigned_in_base.update(p.other.start for p in pairs)
         if not groups or item.start not in base_scope:
             continue
-        # a lead BASE names is matched only by a lead: 责任单位 without 牵头 have lost it
-        named_leads = any(f.fields.get("role") == "lead" for g in groups for f in g)
-        o_groups = [g for p in pairs for g in in_charge(c.other, p.other, leads_only=named_leads)]
-        unassigned = not any(c.other.facts_in("unit", p.other.start, p.other.end) for p in pairs)
-        duties = [g for p in pairs for g in duty_holders(pack, c.other, p.other)] if unassigned else []
+        o_groups = [g for p in pairs for g in in_charge(c.other, p.other)]
+        o_leads = [g for p in pairs for g in in_charge(c.other, p.other, leads_only=True)]
+        duties = [] if o_groups else [g for p in pairs for g in duty_holders(pack, c.other, p.other)]
         sim = max((p.similarity for p in pairs), default=None)
         for b_group in groups:
-            areas_only = all(_area_wide(pack, f.fields["name"]) for f in b_group)
-            candidates = o_groups or (duties if areas_only else [])
+            if any(f.fields.get("role") == "lead" for f in b_group):
+                candidates = o_leads or [g for g in o_groups if _shared_bodies(pack, names(b_group), names(g))]
+            else:
+                candidates = o_groups
+            if not candidates and all(_area_wide(pack, f.fields["name"]) for f in b_group):
+                candidates = duties
             if not candidates:
                 rows.append(FactPair("lead", b_group[0], None, "missing", sim, base_units=listed(b_group)))
                 continue
