@@ -502,6 +502,26 @@ def test_leads_per_sentence_and_a_body_kept_in_charge(pack) -> None:
                      ["区建设管理委", "区发展改革委", "区住房保障房屋管理局", "各街镇"])]
 
 
+def test_rural_road_funding_pairs_each_road_class(pack) -> None:
+    """Shanghai's rural-roads plan (2020) against Chongming's (2021): quotas listed in one
+    clause each measure their own road class (县道/乡道/村道, after 不得低于); a list of bodies
+    with an area's government (相关区政府 / 各乡镇政府) compares by its departments; a count of
+    levels (区、镇两级) sets no target."""
+    tail = "（二）加强宣传引导。加强农村公路建设理念普及和成效宣传，鼓励公众参与。\n"
+    base = analyse_text("（一）加大资金保障。统筹市、区、镇三级财政投入，其中用于农村公路日常养护的资金总额不得低于"
+                        "县道每年每公里1万元、乡道每年每公里5000元、村道每年每公里3000元。"
+                        "（责任单位：市交通委、市财政局，相关区政府）\n" + tail, name="base.txt", pack=pack)
+    other = analyse_text("（一）加大资金保障。统筹区、镇两级财政预算，其中镇级配套资金用于乡道、村道日常养护经费总额"
+                         "要求不得低于乡道每年每公里5000元，村道每年每公里3000元。"
+                         "（责任单位：区交通委、区财政局、各乡镇政府）\n" + tail, name="other.txt", pack=pack)
+    rows = {(p.kind, p.verdict, p.base.text if p.base else None, p.other.text if p.other else None)
+            for p in compare(pack, base, other).pairs}
+    assert rows == {("quota", "same", "5000元", "不得低于乡道每年每公里5000元"),
+                    ("quota", "same", "3000元", "3000元"),
+                    ("quota", "missing", "不得低于县道每年每公里1万元", None),
+                    ("lead", "same", "市交通委", "区交通委")}
+
+
 # ---------------------------------------------------------------- the real directive / implementation pair
 
 def test_real_pair_structure(pack) -> None:

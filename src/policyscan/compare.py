@@ -177,7 +177,12 @@ def words(pack: RulePack, text: str) -> Counter[str]:
 
 @functools.lru_cache(maxsize=8)
 def _stopwords(pack: RulePack) -> frozenset[str]:
-    return frozenset(pack.tables["cues"].get("compare_stopwords", []))
+    """Words that say nothing about what a task or quota is about: the pack's
+    ``compare_stopwords`` and every comparator cue (不得低于, 以上: how much, not what)."""
+    cues = pack.tables["cues"]
+    comparators = [w for name in ("comparators_before", "comparators_adjacent", "comparators_after")
+                   for ws in cues.get(name, {}).values() for w in ws]
+    return frozenset(cues.get("compare_stopwords", []) + comparators)
 
 
 @functools.lru_cache(maxsize=8)
@@ -356,12 +361,14 @@ def _reached(items: list[ItemPair], b_items: list[Section]) -> list[Section]:
 # ---------------------------------------------------------------- facts
 
 def _subject_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
-    """What a quota measures: the words of its clause up to the number. A bare indicator
+    """What a quota measures: the words of its clause up to the number, after any quota before
+    it (县道每年每公里1万元、乡道每年每公里5000元: the second measures 乡道). A bare indicator
     (机械化率达到60%) takes the words of the clause before it in the same sentence
     (建成5-8个林果机械化生产示范基地，机械化率达到60% measures the orchards' rate)."""
     assert doc.breaks is not None, "compare takes analysed documents"
     start, end = doc.breaks.clause(fact.start)
-    bag = words(pack, doc.shadow[start:fact.start])
+    start = max([start] + [f.end for f in doc.facts_in("quota", start, fact.start) if f.end <= fact.start])
+    bag = words(pack, doc.shadow[start:_number_at(fact)])  # up to the number: 不得低于乡道每年每公里5000元
     if not bag and fact.fields.get("indicator"):  # 和55%: the indicator it shares with the value before
         bag = words(pack, fact.fields["indicator"])
     min_words = int(pack.tables["cues"].get("indicator_min_words", 2))
@@ -372,6 +379,16 @@ def _subject_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
     if not bag:  # a number that opens its clause (1户1人以上): the clause says what it counts
         bag = words(pack, doc.shadow[start:max(end, fact.end)])
     return bag
+
+
+_DIGIT, _NUMERAL = regex.compile(r"\d"), regex.compile(r"[零〇一二两三四五六七八九十百千万亿]")
+
+
+def _number_at(fact: Fact) -> int:
+    """Where a quota's number begins in its text, past a cue and the words after it
+    (不得低于乡道每年每公里5000元): its first digit, else its first Chinese numeral."""
+    found = _DIGIT.search(fact.text) or _NUMERAL.search(fact.text)
+    return fact.start + (found.start() if found else 0)
 
 
 def _context_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
@@ -584,8 +601,10 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
     different units pair only when what they measure is closer still. A value OTHER repeats
     (its goal restated in its tasks) is judged once, with the first statement."""
     cues = pack.tables["cues"]
-    b_all = [f for f in c.base.facts if f.kind == "quota" and _counted(c, "base", f, scope[0], context[0])]
-    o_all = [f for f in c.other.facts if f.kind == "quota" and _counted(c, "other", f, scope[1], context[1])]
+    b_all = [f for f in c.base.facts if f.kind == "quota" and not _tally(pack, c.base, f)
+             and _counted(c, "base", f, scope[0], context[0])]
+    o_all = [f for f in c.other.facts if f.kind == "quota" and not _tally(pack, c.other, f)
+             and _counted(c, "other", f, scope[1], context[1])]
     bags = {id(f): _subject_bag(pack, c.base, f) for f in b_all}
     bags.update({id(f): _subject_bag(pack, c.other, f) for f in o_all})
     b_restates, o_restates = _restatements(pack, b_all, bags), _restatements(pack, o_all, bags)
@@ -614,6 +633,21 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
                 rows.append(FactPair("quota", f if side == "base" else None, f if side == "other" else None,
                                      "missing" if side == "base" else "added"))
     return rows
+
+
+_LISTED = regex.compile(r"(?:\p{Han}{1,6}、)+\p{Han}{1,6}等?$")
+
+
+def _tally(pack: RulePack, doc: Document, fact: Fact) -> bool:
+    """A number of levels or kinds that counts the list written right before it (区、镇两级财政,
+    研发、生产、运维、管理、外部等五类数据域): it names what was listed and sets no target.
+    (松江、青浦、嘉定、奉贤等4个新城 counts places, and stays.)"""
+    assert doc.breaks is not None, "compare takes analysed documents"
+    if fact.fields.get("unit") not in pack.tables["cues"].get("tally_units", []):
+        return False
+    start, _ = doc.breaks.clause(fact.start)
+    listed = _LISTED.search(doc.shadow[start:fact.start])
+    return bool(listed) and fact.fields.get("value") == listed.group(0).count("、") + 1
 
 
 def _restatements(pack: RulePack, facts: list[Fact], bags: dict[int, Counter[str]]) -> dict[int, Fact]:
@@ -749,8 +783,11 @@ def _shared_bodies(pack: RulePack, a: frozenset[str], b: frozenset[str]) -> floa
 
 
 def _area_wide(pack: RulePack, name: str) -> bool:
-    """各区政府, 各街镇, 有关部门: units that stand for every area or office, not a department."""
-    return name.startswith("各") or name in pack.lists["generic_units"]
+    """各区政府, 相关区政府, 有关部门, 乡镇政府: units that stand for every area or office, or
+    for an area's own government, not a department."""
+    qualifiers = tuple(pack.tables["cues"].get("unit_qualifiers", []))
+    return (name.startswith(qualifiers) or name in pack.lists["generic_units"]
+            or unit_name(pack, name) in pack.tables["cues"].get("territorial_bodies", []))
 
 
 def _unqualified(pack: RulePack, name: str) -> str:

@@ -29,7 +29,7 @@ LIST_SECTIONS = ("noise", "chrome_lines", "chrome_tail", "title_lines", "heading
                  "org_patterns", "org_prefixes", "generic_units", "unit_separators",
                  "unit_trailers", "lead_markers", "lead_first_conventions", "no_goal_headings",
                  "retrospective_headings", "heading_openings", "no_goal_markers", "duty_subjects",
-                 "duty_separators")
+                 "duty_separators", "terms")
 # List sections whose entries are patterns: compiled once, when the pack is loaded.
 PATTERN_LISTS = ("chrome_lines", "chrome_tail", "title_lines", "org_patterns", "unit_trailers", "unit_separators",
                  "lead_markers", "lead_first_conventions", "no_goal_headings",

@@ -19,13 +19,15 @@ _FREQ = 200_000  # high enough that lexicon words beat jieba's own splits
 
 @functools.lru_cache(maxsize=8)
 def tokenizer(pack: RulePack) -> jieba.Tokenizer:
-    """A jieba tokenizer that knows the pack's organisation names and generic units; built
-    once per pack (words() asks for it for every clause it segments)."""
+    """A jieba tokenizer that knows the pack's organisation names, generic units and terms
+    (县道, 乡道: policy words jieba's dictionary splits); built once per pack (words() asks for
+    it for every clause it segments)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     tok = jieba.Tokenizer()
-    for word in dict.fromkeys(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"]):
+    for word in dict.fromkeys(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"]
+                               + pack.lists["terms"]):
         tok.add_word(word, freq=_FREQ)
     return tok
 

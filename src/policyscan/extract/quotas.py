@@ -53,13 +53,17 @@ def _cue_before(ctx: Context, clause_start: int, number_start: int) -> tuple[str
         if clause.endswith(word):
             return cmp, number_start - len(word)
     window = int(ctx.pack.tables["cues"].get("comparator_window", 10))
-    lo = max(clause_start, number_start - window)
+    cues = _cue_table(ctx, "comparators_before")
+    # a cue's last two characters must lie within the window; it may begin before it, so a
+    # longer cue wins over the shorter one it ends with: 不得低于 (not 低于) 乡道每年每公里5000元
+    lo = max(clause_start, number_start - window - max((len(w) for w, _ in cues), default=0))
     text = shadow[lo:number_start]
     found = []
-    for word, cmp in _cue_table(ctx, "comparators_before"):
+    for word, cmp in cues:
         i = text.rfind(word)
         between = text[i + len(word):]
-        if i != -1 and not _NUMBER_CHARS.search(between.replace("一", "")) and not _CLOSERS.search(between):
+        if i != -1 and len(between) + min(len(word), 2) <= window \
+                and not _NUMBER_CHARS.search(between.replace("一", "")) and not _CLOSERS.search(between):
             found.append((i + len(word), -i, cmp))
     if not found:
         return None
