@@ -522,6 +522,24 @@ def test_rural_road_funding_pairs_each_road_class(pack) -> None:
                     ("lead", "same", "市交通委", "区交通委")}
 
 
+def test_a_citys_total_and_a_districts_share_are_not_one_target(pack) -> None:
+    """Across levels (全市 against 全区) two totals that differ are the whole and a share:
+    dropped and added, not loosened; a rate still pairs. At one level they are judged."""
+    tail = "（二）加强宣传引导。加强垃圾分类理念普及和成效宣传，鼓励公众参与。\n"
+
+    def rows(base_text: str, other_text: str) -> set[tuple[str, str | None, str | None]]:
+        base = analyse_text(base_text + tail, name="base.txt", pack=pack)
+        other = analyse_text(other_text + tail, name="other.txt", pack=pack)
+        return {(p.verdict, p.base.text if p.base else None, p.other.text if p.other else None)
+                for p in compare(pack, base, other).pairs if p.kind == "quota"}
+
+    city = "（一）完善分类设施。到2020年底，全市建成生活垃圾可回收物服务点8000个，全市生活垃圾回收利用率达到35%。\n"
+    district = "（一）完善分类设施。到2020年底，全区建成生活垃圾可回收物服务点500个，全区生活垃圾回收利用率达到35%。\n"
+    assert rows(city, district) == {("missing", "8000个", None), ("added", None, "500个"),
+                                    ("same", "达到35%", "达到35%")}
+    assert ("looser", "8000个", "500个") in rows(city, district.replace("全区", "全市"))
+
+
 # ---------------------------------------------------------------- the real directive / implementation pair
 
 def test_real_pair_structure(pack) -> None:

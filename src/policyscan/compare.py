@@ -598,7 +598,10 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
                 context: tuple[frozenset[int], frozenset[int]]) -> list[FactPair]:
     """Quotas of the same indicator, judged by value. Two quotas measure the same thing when
     what they measure shares enough words (two at least: 综合 and 机械化, not 机械化 alone);
-    different units pair only when what they measure is closer still. A value OTHER repeats
+    different units pair only when what they measure is closer still. Between documents of
+    two levels (a city and its district), two totals (a count or an amount, not a rate) pair
+    only when they agree: the city's 8000 service points and the district's 500 are the whole
+    and a share, not a loosened target. A value OTHER repeats
     (its goal restated in its tasks) is judged once, with the first statement."""
     cues = pack.tables["cues"]
     b_all = [f for f in c.base.facts if f.kind == "quota" and not _tally(pack, c.base, f)
@@ -610,11 +613,16 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
     b_restates, o_restates = _restatements(pack, b_all, bags), _restatements(pack, o_all, bags)
     min_shared = int(cues.get("quota_min_shared_words", 2))
     unit_free = float(cues.get("different_unit_similarity", 0.6))
+    levels = territory_level(pack, c.base), territory_level(pack, c.other)
+    across_levels = None not in levels and levels[0] != levels[1]
 
     def comparable(b: Fact, o: Fact) -> bool:
         need = min(min_shared, len(bags[id(b)]), len(bags[id(o)]))
         if not need or len(bags[id(b)].keys() & bags[id(o)].keys()) < need:
             return False
+        if (across_levels and _total(pack, c.base, b) and _total(pack, c.other, o)
+                and _level(b.fields) != _level(o.fields)):
+            return False  # the directive's total and the implementation's own share
         return (b.fields.get("unit") == o.fields.get("unit")
                 or similarity(pack, bags[id(b)], bags[id(o)]) >= unit_free)
 
@@ -648,6 +656,28 @@ def _tally(pack: RulePack, doc: Document, fact: Fact) -> bool:
     start, _ = doc.breaks.clause(fact.start)
     listed = _LISTED.search(doc.shadow[start:fact.start])
     return bool(listed) and fact.fields.get("value") == listed.group(0).count("、") + 1
+
+
+def territory_level(pack: RulePack, doc: Document) -> str | None:
+    """The level of the territory a document speaks for: the one whose words (全国; 全省, 本省;
+    全市, 本市; 全区, 本区, 全县…) it uses most, or None where it uses none."""
+    counts = {level: sum(doc.shadow.count(w) for w in words)
+              for level, words in pack.tables["cues"].get("territory_words", {}).items()}
+    best = max(counts, key=counts.__getitem__, default=None)
+    return best if best is not None and counts[best] else None
+
+
+def _total(pack: RulePack, doc: Document, fact: Fact) -> bool:
+    """A count or an amount for a whole territory (建成500个, 2.1万吨), not a rate (%, 倍, per
+    unit: 每公里5000元, 人均, 元/平方米) nor a duration (五年)."""
+    cues = pack.tables["cues"]
+    unit = str(fact.fields.get("unit") or "")
+    if "/" in unit or unit in cues.get("rate_units", []):
+        return False
+    assert doc.breaks is not None, "compare takes analysed documents"
+    start, _ = doc.breaks.clause(fact.start)
+    before = doc.shadow[start:_number_at(fact)]
+    return not any(w in before for w in cues.get("per_unit_words", []))
 
 
 def _restatements(pack: RulePack, facts: list[Fact], bags: dict[int, Counter[str]]) -> dict[int, Fact]:
