@@ -369,6 +369,11 @@ def _subject_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
     start, end = doc.breaks.clause(fact.start)
     start = max([start] + [f.end for f in doc.facts_in("quota", start, fact.start) if f.end <= fact.start])
     bag = words(pack, doc.shadow[start:_number_at(fact)])  # up to the number: 不得低于乡道每年每公里5000元
+    # and what it counts, written right after it (3—5年一遇雨水排水能力, 4个新城), up to a verb,
+    # a connector or the next quota
+    after = min([end] + [f.start for f in doc.facts_in("quota", fact.end, end)])
+    stop = _after_stop(pack).search(doc.shadow, fact.end, after)
+    bag += words(pack, doc.shadow[fact.end:stop.start() if stop else after])
     if not bag and fact.fields.get("indicator"):  # 和55%: the indicator it shares with the value before
         bag = words(pack, fact.fields["indicator"])
     min_words = int(pack.tables["cues"].get("indicator_min_words", 2))
@@ -379,6 +384,14 @@ def _subject_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
     if not bag:  # a number that opens its clause (1户1人以上): the clause says what it counts
         bag = words(pack, doc.shadow[start:max(end, fact.end)])
     return bag
+
+
+@functools.lru_cache(maxsize=8)
+def _after_stop(pack: RulePack) -> regex.Pattern[str]:
+    """Where the noun a quota counts ends on its right: a verb or a connector."""
+    cues = pack.tables["cues"]
+    stops = cues.get("indicator_verbs", []) + cues.get("counted_noun_stops", [])
+    return regex.compile("|".join(regex.escape(w) for w in sorted(stops, key=len, reverse=True)) or "$^")
 
 
 _DIGIT, _NUMERAL = regex.compile(r"\d"), regex.compile(r"[零〇一二两三四五六七八九十百千万亿]")
