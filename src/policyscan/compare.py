@@ -202,21 +202,32 @@ def weight(pack: RulePack, word: str) -> float:
     return weights.get(word, rare)
 
 
-def similarity(pack: RulePack, a: Counter[str], b: Counter[str], local: dict[str, float] | None = None) -> float:
-    """Cosine of the two bags of words, each word weighted by its rarity and by a sublinear
+Vector = tuple[dict[str, float], float]  # weighted words and their norm
+
+
+def weighted(pack: RulePack, bag: Counter[str], local: dict[str, float] | None = None) -> Vector:
+    """A bag of words as ``similarity`` weighs it: each word by its rarity and by a sublinear
     count (1 + log count), so a word repeated fourteen times does not outweigh the rest.
     ``local``: rarity among the parts being paired (``local_rarity``); then a word every item
     of both documents uses (the pair's own topic, 农机) no longer tells their items apart,
     and background rarity only tempers it (square root)."""
-    def w(counts: Counter[str], word: str) -> float:
+    vector = {}
+    for word, count in bag.items():
         rarity = weight(pack, word) if local is None else local.get(word, 1.0) * math.sqrt(weight(pack, word))
-        return (1.0 + math.log(counts[word])) * rarity
+        vector[word] = (1.0 + math.log(count)) * rarity
+    return vector, math.sqrt(sum(v * v for v in vector.values()))
 
-    dot = sum(w(a, x) * w(b, x) for x in a.keys() & b.keys())
-    if not dot:
-        return 0.0
-    norm = math.sqrt(sum(w(a, x) ** 2 for x in a)) * math.sqrt(sum(w(b, x) ** 2 for x in b))
-    return min(1.0, dot / norm) if norm else 0.0
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Cosine of two weighted bags (0 to 1)."""
+    (u, u_norm), (v, v_norm) = (a, b) if len(a[0]) <= len(b[0]) else (b, a)
+    dot = sum(x * v[w] for w, x in u.items() if w in v)
+    return min(1.0, dot / (u_norm * v_norm)) if dot and u_norm and v_norm else 0.0
+
+
+def similarity(pack: RulePack, a: Counter[str], b: Counter[str], local: dict[str, float] | None = None) -> float:
+    """Cosine of the two bags of words, weighted as ``weighted`` says."""
+    return cosine(weighted(pack, a, local), weighted(pack, b, local))
 
 
 def local_rarity(bags: list[Counter[str]]) -> dict[str, float]:
@@ -288,8 +299,9 @@ def align_items(pack: RulePack, base: Document, other: Document,
     b_titles = [_title_bag(pack, base, s) for s in b_items]
     o_titles = [_title_bag(pack, other, s) for s in o_items]
     body_rarity, title_rarity = local_rarity(b_bodies + o_bodies), local_rarity(b_titles + o_titles)
-    score = [[(1 - title_weight) * similarity(pack, b_bodies[i], o_bodies[j], body_rarity)
-              + title_weight * similarity(pack, b_titles[i], o_titles[j], title_rarity)
+    b_body, o_body, b_title, o_title = ([weighted(pack, bag, rarity) for bag in bags] for bags, rarity in (
+        (b_bodies, body_rarity), (o_bodies, body_rarity), (b_titles, title_rarity), (o_titles, title_rarity)))
+    score = [[(1 - title_weight) * cosine(b_body[i], o_body[j]) + title_weight * cosine(b_title[i], o_title[j])
               for j in range(len(o_items))] for i in range(len(b_items))]
     best_b = [max(row, default=0.0) for row in score]
     best_o = [max((score[i][j] for i in range(len(b_items))), default=0.0) for j in range(len(o_items))]
