@@ -540,6 +540,21 @@ def test_a_citys_total_and_a_districts_share_are_not_one_target(pack) -> None:
     assert ("looser", "8000个", "500个") in rows(city, district.replace("全区", "全市"))
 
 
+def test_a_county_names_the_citys_bodies_by_their_short_names(pack) -> None:
+    """市住房和城乡建设局 and 县住建局, 市人力资源和社会保障局 and 县人社局 are one body each at two
+    levels; 县财政局 is not 市税务局."""
+    tail = "（二）加强宣传引导。加强住房政策宣传解读，稳定市场预期。\n"
+    base = analyse_text("（一）支持刚性住房需求。对购买首套住房的给予购房补贴。"
+                        "（责任单位：市住房和城乡建设局、市人力资源和社会保障局、市税务局）\n" + tail,
+                        name="base.txt", pack=pack)
+    same = analyse_text("（一）支持刚性住房需求。对购买首套住房的给予购房补贴。"
+                        "（责任单位：县住建局、县人社局、县税务局）\n" + tail, name="same.txt", pack=pack)
+    other = analyse_text("（一）支持刚性住房需求。对购买首套住房的给予购房补贴。"
+                         "（责任单位：县住建局、县人社局、县财政局）\n" + tail, name="other.txt", pack=pack)
+    assert [p.verdict for p in compare(pack, base, same).pairs if p.kind == "lead"] == ["same"]
+    assert [p.verdict for p in compare(pack, base, other).pairs if p.kind == "lead"] == ["different"]
+
+
 # ---------------------------------------------------------------- the real directive / implementation pair
 
 def test_real_pair_structure(pack) -> None:

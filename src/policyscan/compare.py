@@ -823,12 +823,22 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
 
 
 def _same_body(pack: RulePack, a: str, b: str) -> bool:
-    """Two level-free names of one body: equal, or one ends with the other where the shorter
+    """Two level-free names of one body: equal; one ends with the other where the shorter
     says more than its kind (住房城乡建设管理委 / 建设管理委, 住房保障房屋管理局 / 房屋管理局;
-    not 管理局 alone)."""
+    not 管理局 alone); or the shorter is the longer's short name (住建局 / 住房和城乡建设局)."""
     short, long = sorted((a, b), key=len)
-    return short == long or (len(short) >= int(pack.tables["cues"].get("body_suffix_min_chars", 4))
-                             and long.endswith(short))
+    if short == long:
+        return True
+    if len(short) >= int(pack.tables["cues"].get("body_suffix_min_chars", 4)) and long.endswith(short):
+        return True
+    return len(short) >= 3 and short[0] == long[0] and _subsequence(short, long)
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Every character of ``short`` in ``long``, in order: the way a body's short name is made
+    (住建局 from 住房和城乡建设局, 人社局 from 人力资源和社会保障局, 市场监管局 from 市场监督管理局)."""
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def _shared_bodies(pack: RulePack, a: frozenset[str], b: frozenset[str]) -> float:
