@@ -99,6 +99,15 @@ def test_a_phase_put_on_is_an_amount() -> None:
     assert [(q.text, q.fields["value"]) for q in quotas("每年实施一期泰山产业领军人才工程。")] == [("一期", 1)]
 
 
+def test_a_task_on_a_foundation_is_no_look_back() -> None:
+    """发展基础 heads a look back (一、发展基础), but 夯实内需发展基础 sets a task (national
+    domestic-demand outline 2022, Henan 2023): its goals are deadlines."""
+    look_back = "一、发展基础\n到2022年，全省粮食产量稳定在1.3亿亩。\n二、重点任务\n（一）稳定粮食生产。\n"
+    task = "九、提升安全保障能力,夯实内需发展基础\n71.推进粮食稳产增产。到2025年粮食种植面积稳定在1.6亿亩以上。\n"
+    assert facts(look_back, "deadline") == []
+    assert [f.text for f in facts(task, "deadline")] == ["到2025年"]
+
+
 def test_per_household_gives_only_the_person_count() -> None:
     text = real("001", "确保有就业意愿且有劳动能力的搬迁脱贫户实现1户1人以上就业。")
     found = quotas(text)
