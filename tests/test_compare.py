@@ -555,6 +555,22 @@ def test_a_county_names_the_citys_bodies_by_their_short_names(pack) -> None:
     assert [p.verdict for p in compare(pack, base, other).pairs if p.kind == "lead"] == ["different"]
 
 
+def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
+    """An article's amount written before its numbered points (第二条 …最高500万元：（一）…) lies
+    in no item, yet it is the article's; a complete article-by-article text is not truncated."""
+    base = analyse_text("一、支持企业落户。对新落户园区的人工智能企业，按照实际投资额的10%给予补助，最高500万元。\n"
+                        "二、支持人才引进。对引进的高层次人才给予每人50万元安家补贴。\n", name="base.txt", pack=pack)
+    other = analyse_text("第一条 为落实《关于支持人工智能产业园发展的若干政策》，制定本细则。\n"
+                         "第二条 对新落户园区的人工智能企业，按照其实际投资额的10%给予补助，单个企业最高500万元。申请须符合：\n"
+                         "（一）在园区注册并实际经营；\n（二）实际投资额经审计确认。\n"
+                         "第三条 对引进的高层次人才给予每人50万元安家补贴，分三年发放。\n"
+                         "第四条 本细则自印发之日起施行，由园区管委会负责解释。\n", name="other.txt", pack=pack)
+    c = compare(pack, base, other)
+    assert not c.truncated
+    quotas = {(p.verdict, p.base.text if p.base else None) for p in c.pairs if p.kind == "quota"}
+    assert {("same", "10%"), ("same", "50万元")} <= quotas
+
+
 # ---------------------------------------------------------------- the real directive / implementation pair
 
 def test_real_pair_structure(pack) -> None:

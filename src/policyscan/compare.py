@@ -354,14 +354,16 @@ def is_truncated(pack: RulePack, doc: Document) -> bool:
     offset = 0
     for line in doc.text.splitlines(keepends=True):
         body = doc.shadow[offset:offset + len(line)].strip()  # markup and other noise blanked
+        han, ended = len(regex.findall(r"\p{Han}", body)), bool(complete.search(body))
         at = bisect.bisect_left(headings, offset)
-        heading = at < len(headings) and headings[at] < offset + len(line)
-        if len(regex.findall(r"\p{Han}", body)) >= min_chars and not heading \
-                and not doc.in_chrome(offset, offset + len(line)):
-            ends.append(bool(complete.search(body)))
+        # a heading line (a heading and little more, unpunctuated); 第二条 and its article is a paragraph
+        heading = at < len(headings) and headings[at] < offset + len(line) and han < 2 * min_chars and not ended
+        if han >= min_chars and not heading and not doc.in_chrome(offset, offset + len(line)):
+            ends.append(ended)
         offset += len(line)
     share = float(cues.get("complete_paragraph_share", 0.6))
-    return bool(ends) and not ends[-1] and sum(ends[:-1]) >= share * (len(ends) - 1)
+    evidence = int(cues.get("complete_paragraph_evidence", 3))  # paragraphs before the last one
+    return len(ends) > evidence and not ends[-1] and sum(ends[:-1]) >= share * (len(ends) - 1)
 
 
 def _reached(items: list[ItemPair], b_items: list[Section]) -> list[Section]:
@@ -449,8 +451,13 @@ def _chapter(doc: Document, item: Section) -> int:
     return holders[0].start if holders else item.start
 
 
-def _item_of(items: list[Section], fact: Fact) -> Section | None:
-    return next((s for s in items if s.start <= fact.start < s.end), None)
+def _item_of(doc: Document, items: list[Section], fact: Fact) -> Section | None:
+    """The item holding a fact; for a fact in a section's lead-in, before its first
+    sub-section (第五条 对…给予补助，最高500万元：（一）…), the section's first item."""
+    found = next((s for s in items if s.start <= fact.start < s.end), None)
+    if found is None and (holders := doc.holders(fact.start)):
+        found = next((s for s in items if holders[-1].start <= s.start < holders[-1].end), None)
+    return found
 
 
 def _counted(c: Comparison, side: str, fact: Fact, scope: set[int], context: frozenset[int]) -> bool:
@@ -461,7 +468,7 @@ def _counted(c: Comparison, side: str, fact: Fact, scope: set[int], context: fro
     doc, items = (c.base, c.base_items) if side == "base" else (c.other, c.other_items)
     if any(s.start in context for s in doc.holders(fact.start)):
         return False
-    item = _item_of(items, fact)
+    item = _item_of(doc, items, fact)
     if item is None and not any(f.kind == "target" and f.start <= fact.start < f.end for f in doc.facts):
         return False
     if side == "base" and _expired(c, fact):
@@ -522,8 +529,8 @@ def _pair_facts(pack: RulePack, c: Comparison, kind: str, bag_of, comparable,
     corresponding = {(p.base.start, p.other.start) for p in c.items}
     b_bags = [bag_of(c.base, f) for f in b_facts]
     o_bags = [bag_of(c.other, f) for f in o_facts]
-    b_items = [_item_of(c.base_items, f) for f in b_facts]
-    o_items = [_item_of(c.other_items, f) for f in o_facts]
+    b_items = [_item_of(c.base, c.base_items, f) for f in b_facts]
+    o_items = [_item_of(c.other, c.other_items, f) for f in o_facts]
     b_dates = [_date_of(c.base, f) for f in b_facts]
     o_dates = [_date_of(c.other, f) for f in o_facts]
     scores = []
