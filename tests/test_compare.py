@@ -571,6 +571,23 @@ def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
     assert {("same", "10%"), ("same", "50万元")} <= quotas
 
 
+def test_an_articles_lead_in_is_an_item(pack) -> None:
+    """Implementation rules restate each measure in an article's lead-in, then list 申报条件
+    and 申报材料: the lead-in is the measure's counterpart, and its 责任单位 is compared."""
+    base = analyse_text("一、给予企业房租补贴。对新设立的人工智能企业给予三年房租补贴，每年最高100万元。（责任单位：崂山区政府）\n"
+                        "二、支持人才培养。对企业开展的人工智能技能培训给予一次性培训费用补助。（责任单位：市人力资源社会保障局）\n",
+                        name="base.txt", pack=pack)
+    other = analyse_text("第六条 对新设立的人工智能企业给予三年房租补贴，每年最高100万元。（责任单位：崂山区政府）\n"
+                         "（一）申报条件\n1.申报主体是园区内新设立的企业；\n2.租赁场地面积在300平方米以上。\n"
+                         "（二）申报材料\n1.房租补贴申请表；\n2.租赁合同复印件。\n"
+                         "第七条 对企业开展的人工智能技能培训给予一次性培训费用补助。（责任单位：区人力资源社会保障局）\n",
+                         name="other.txt", pack=pack)
+    c = compare(pack, base, other)
+    assert ("一", "第六条") in {(p.base.path, p.other.path) for p in c.items}
+    leads = {(p.verdict, p.base.fields["name"]) for p in c.pairs if p.kind == "lead"}
+    assert leads == {("same", "崂山区政府"), ("same", "市人力资源社会保障局")}
+
+
 # ---------------------------------------------------------------- the real directive / implementation pair
 
 def test_real_pair_structure(pack) -> None:

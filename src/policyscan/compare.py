@@ -251,12 +251,13 @@ def _greedy_one_to_one(scores: Iterable[tuple[float, float, int, int]]) -> dict[
 
 def comparable_items(pack: RulePack, doc: Document) -> list[Section]:
     """The parts of a document compared: its task items (leaf sections at any heading level,
-    一、/(一)/1./第X条…) outside web-page chrome, or, in a text without headings, its
-    paragraphs (a paragraph reads as an item numbered ¶1, ¶2 …)."""
+    一、/(一)/1./第X条…) outside web-page chrome, and the lead-in of a section with items below
+    it where that says something of its own (第六条's measure before its 申报条件 and
+    申报材料); or, in a text without headings, its paragraphs (¶1, ¶2 …)."""
+    min_chars = int(pack.tables["cues"].get("paragraph_item_min_chars", 30))
     items = [s for s in doc.items() if not doc.in_chrome(s.start, s.start + 1)]
     if items:
-        return items
-    min_chars = int(pack.tables["cues"].get("paragraph_item_min_chars", 30))
+        return sorted(items + _lead_ins(doc, min_chars), key=lambda s: s.start)
     paragraphs: list[Section] = []
     offset = 0
     for line in doc.text.splitlines(keepends=True):
@@ -268,6 +269,21 @@ def comparable_items(pack: RulePack, doc: Document) -> list[Section]:
                                       end=start + len(body), depth=1, text_start=start))
         offset += len(line)
     return paragraphs
+
+
+def _lead_ins(doc: Document, min_chars: int) -> list[Section]:
+    """Sections' own text before their first sub-section, as items, where it holds at least
+    ``min_chars`` Han characters, heading included (more than a heading says)."""
+    found = []
+    for section in doc.all_sections():
+        if not section.children or doc.in_chrome(section.start, section.start + 1):
+            continue
+        own = doc.shadow[section.text_start:section.children[0].start]  # 第六条's title is its first sentence
+        if len(regex.findall(r"\p{Han}", own)) >= min_chars:
+            found.append(Section(path=section.path, marker=section.marker, title=section.title,
+                                 start=section.start, end=section.children[0].start, depth=section.depth,
+                                 text_start=section.text_start))
+    return found
 
 
 def _item_bag(pack: RulePack, doc: Document, item: Section) -> Counter[str]:
@@ -769,10 +785,17 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
     (各区农业农村部门和市属企业要…) are its counterpart: the level below carries it out. An
     assignment of an OTHER item that implements nothing of BASE, or whose BASE items assign
     nothing, is added."""
+    units_of: dict[int, dict[int, list[Fact]]] = {}  # per document: item start → its units, lead-ins included
+    for doc, items in ((c.base, c.base_items), (c.other, c.other_items)):
+        units_of[id(doc)] = {}
+        for fact in (f for f in doc.facts if f.kind == "unit"):
+            if (item := _item_of(doc, items, fact)) is not None:
+                units_of[id(doc)].setdefault(item.start, []).append(fact)
+
     def in_charge(doc: Document, item: Section, leads_only: bool = False) -> list[list[Fact]]:
         """Per sentence that assigns units: its leads, or, where it names none, all its units."""
         groups = []
-        for units in _by_sentence(doc, doc.facts_in("unit", item.start, item.end)):
+        for units in _by_sentence(doc, units_of[id(doc)].get(item.start, [])):
             leads = [f for f in units if f.fields.get("role") == "lead"]
             if leads or not leads_only:
                 groups.append(leads or units)
