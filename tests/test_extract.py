@@ -94,6 +94,12 @@ def test_project_phases_are_not_quotas(sentence: str) -> None:
     assert [q.text for q in quotas(sentence) if q.fields["unit"] == "期"] == []
 
 
+def test_a_service_circle_is_no_time_limit() -> None:
+    """15分钟就医圈 names a neighbourhood; 30分钟内抵达现场 is a limit (Shanghai drainage 2025)."""
+    assert quotas("推进医联体建设，构建15分钟就医圈，打造15分钟社区生活圈。") == []
+    assert [(q.text, q.fields["cmp"]) for q in quotas("接到抢险指令后30分钟内抵达现场。")] == [("30分钟内", "<=")]
+
+
 def test_a_phase_put_on_is_an_amount() -> None:
     """每年实施一期 (Shandong 2023): a verb before the phase makes it a count."""
     assert [(q.text, q.fields["value"]) for q in quotas("每年实施一期泰山产业领军人才工程。")] == [("一期", 1)]
