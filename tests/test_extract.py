@@ -94,6 +94,12 @@ def test_project_phases_are_not_quotas(sentence: str) -> None:
     assert [q.text for q in quotas(sentence) if q.fields["unit"] == "期"] == []
 
 
+def test_anniversaries_and_place_groups_are_not_quotas() -> None:
+    """建军一百年奋斗目标 (national 15th FYP proposal 2025) and 北三县 (Beijing's) are names."""
+    assert quotas("确保建军一百年奋斗目标如期实现，深化通州区与北三县一体化高质量发展。") == []
+    assert [q.text for q in quotas("培育三县五镇示范点。")] == ["三县"]
+
+
 def test_a_service_circle_is_no_time_limit() -> None:
     """15分钟就医圈 names a neighbourhood; 30分钟内抵达现场 is a limit (Shanghai drainage 2025)."""
     assert quotas("推进医联体建设，构建15分钟就医圈，打造15分钟社区生活圈。") == []
