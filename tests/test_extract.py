@@ -281,6 +281,19 @@ def test_shared_ending_of_a_level_list(docs: dict[str, Document]) -> None:
     assert names[:2] == ["市党委政府", "区县党委政府"]
 
 
+def test_units_of_a_task_table_saved_one_cell_per_paragraph() -> None:
+    """Yangpu drainage reform 2025 (序号/任务/完成时间/责任单位/配合单位): each row's first cell of
+    names is its 责任单位, the second its 配合单位; prose and dates are no units; a second table
+    (numbering from 1 again) and an annex end the first."""
+    table = ("序号\n\n任务\n\n完成时间\n\n责任单位\n\n配合单位\n\n"
+             "1\n\n完成区级实施方案制定\n\n2025年6月\n\n区建设管理委\n（区水务局）\n\n各成员单位\n\n"
+             "2\n\n完成人员意愿书面征询\n\n2025年9月\n\n上海城投集团\n杨浦城投集团\n\n"
+             "1\n\n排水泵站\n\n1座\n\n附件2\n\n原运维管理单位\n")
+    found = [(f.fields["name"], f.fields["role"]) for f in facts(table, "unit")]
+    assert found == [("区建设管理委", "responsible"), ("各成员单位", "responsible"),
+                     ("上海城投集团", "responsible"), ("杨浦城投集团", "responsible")]
+
+
 def test_no_unit_without_a_role_word() -> None:
     text = real("001", "各镇街,区委农村工作暨实施乡村振兴战略领导小组巩固拓展脱贫攻坚成果工作专班成员单位:")
     assert facts(text, "unit") == []

@@ -189,8 +189,69 @@ def interpret(ctx: Context, match: Match, convention_from: int | None = None) ->
     return facts
 
 
+# A table cell saved as a paragraph: lines with no blank line between them.
+_CELL = regex.compile(r"[^\n]*\S[^\n]*(?:\n[^\n]*\S[^\n]*)*")
+_ROW_NUMBER = regex.compile(r"\d{1,3}")
+_CELL_SEPARATORS = regex.compile(r"[、,，;；\n]")
+_ALIAS = regex.compile(r"\(\p{Han}{2,20}\)")  # 区建设管理委(区水务局): one office, two names
+_ANNEX = regex.compile(r"附(?:件|表)[ ]*\d{0,2}[ ]*[:：]?")  # 附件2 opens another part
+
+
+def _cell_names(ctx: Context, start: int, end: int) -> list[tuple[int, int]] | None:
+    """Spans of the organisation names in a table cell that holds nothing else, else None."""
+    shadow = ctx.doc.shadow
+    names: list[tuple[int, int]] = []
+    pos = start
+    for sep in list(_CELL_SEPARATORS.finditer(shadow, start, end)) + [None]:
+        piece_end = sep.start() if sep else end
+        s, e = _strip_tail(ctx.pack, shadow, pos, piece_end)
+        while e > s and shadow[e - 1] == " ":
+            e -= 1
+        if e > s and not (_ALIAS.fullmatch(shadow, s, e) and names):
+            if not _is_name(ctx.pack, shadow[s:e]):
+                return None
+            names.append((s, e))
+        pos = sep.end() if sep else end
+    return names or None
+
+
+def table_column(ctx: Context, match: Match) -> list[Fact]:
+    """Units of a task table saved one cell per paragraph (rule ``mode: table``): the header's
+    unit columns in order; in each row (opened by its number) the k-th cell of nothing but
+    names holds the k-th unit column's units. The table ends at the next section, at an
+    annex (附件2), or where the row numbers start again."""
+    header = match.span("header")
+    if header is None:
+        return []
+    label = regex.compile(ctx.pack.expand("{role_label}", "unit table header"))
+    cells = [c.strip() for c in ctx.doc.shadow[header[0]:header[1]].split("\n") if c.strip()]
+    roles = ["lead" if "牵头" in c else match.rule.fields.get("role", "responsible")
+             for c in cells if label.fullmatch(c)]
+    end = min((s.start for s in ctx.doc.all_sections() if s.start >= header[1]), default=len(ctx.doc.shadow))
+    facts: list[Fact] = []
+    column, row = 0, None
+    for cell in _CELL.finditer(ctx.doc.shadow, header[1], end):
+        if _ANNEX.fullmatch(cell.group().strip()):
+            break
+        if _ROW_NUMBER.fullmatch(cell.group().strip()):
+            number = int(cell.group())
+            if row is not None and number != row + 1:
+                break  # numbering starts again: another table
+            column, row = 0, number
+            continue
+        names = _cell_names(ctx, cell.start(), cell.end())
+        if names is None:
+            continue
+        if column < len(roles):
+            facts += [ctx.fact("unit", match.rule, s, e, name=ctx.doc.text[s:e], role=roles[column])
+                      for s, e in names]
+        column += 1
+    return facts
+
+
 def extract(ctx: Context) -> list[Fact]:
     convention = ctx.pack.compile_list("lead_first_conventions")
     declared = convention.search(ctx.doc.shadow) if convention else None
     return [f for m in run_rules(ctx, "unit")
-            for f in interpret(ctx, m, declared.start() if declared else None)]
+            for f in (table_column(ctx, m) if m.rule.fields.get("mode") == "table"
+                      else interpret(ctx, m, declared.start() if declared else None))]
