@@ -619,14 +619,6 @@ def deadline_verdict(base: Fact, other: Fact) -> tuple[str, str]:
     return ("earlier" if o < b else "later"), f"{b} → {o}"
 
 
-def target_verdict(base: Fact, other: Fact) -> tuple[str, str]:
-    """A goal without a number is judged by its deadline."""
-    b_date, o_date = base.fields.get("deadline"), other.fields.get("deadline")
-    if b_date and o_date and b_date != o_date:
-        return ("earlier" if o_date < b_date else "later"), f"{b_date} → {o_date}"
-    return "same", ""
-
-
 def unit_name(pack: RulePack, name: str) -> str:
     """A unit's name as compared across levels: 市农业农村委 and 区农业农村委 are counterparts.
     The longest level prefix of the pack's ``level_prefixes`` is dropped only where what is
@@ -755,8 +747,9 @@ def _deadline_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int
 
 def _target_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
                  context: tuple[frozenset[int], frozenset[int]]) -> list[FactPair]:
-    """Goals without a number (不发生规模性返贫) carried down; goals with numbers are judged
-    by their quotas, and a goal with no counterpart shows through its quotas and deadlines."""
+    """Goals without a number (不发生规模性返贫) carried down, each row ``same``: a goal's date
+    is judged once, in its deadline's row, and goals with numbers by their quotas; a goal
+    with no counterpart shows through its quotas and deadlines."""
     def qualitative(doc: Document, side: str, f: Fact, sc: set[int], ctx: frozenset[int]) -> bool:
         return (f.kind == "target" and not doc.facts_in("quota", f.start, f.end)
                 and _counted(c, side, f, sc, ctx))
@@ -767,7 +760,7 @@ def _target_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]
                        b_facts, o_facts)
     paired = [r for r in rows if r.base is not None and r.other is not None]
     for row in paired:
-        row.verdict, row.detail = target_verdict(row.base, row.other)
+        row.verdict = "same"
     return paired
 
 
