@@ -100,6 +100,14 @@ def test_anniversaries_and_place_groups_are_not_quotas() -> None:
     assert [q.text for q in quotas("培育三县五镇示范点。")] == ["三县"]
 
 
+def test_campaign_magnitudes_terms_and_phases_are_not_quotas() -> None:
+    """千亿斤粮食产能提升行动, 百万吨乙烯, 三期扩建工程 (Henan 2023) and 三次分配 (national outline 2022)
+    name things; 达到千亿斤 is an amount."""
+    assert quotas("落实国家新一轮千亿斤粮食产能提升行动，推进洛阳石化百万吨乙烯项目，加快机场三期扩建工程，"
+                  "重视发挥第三次分配作用。") == []
+    assert [q.text for q in quotas("粮食产能达到千亿斤。")] == ["达到千亿斤"]
+
+
 def test_a_service_circle_is_no_time_limit() -> None:
     """15分钟就医圈 names a neighbourhood; 30分钟内抵达现场 is a limit (Shanghai drainage 2025)."""
     assert quotas("推进医联体建设，构建15分钟就医圈，打造15分钟社区生活圈。") == []
