@@ -435,10 +435,18 @@ def _number_at(fact: Fact) -> int:
 
 
 def _context_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
-    """What a deadline or goal is about: the sentence it stands in."""
+    """What a deadline or goal is about: the sentence it stands in, or, where that says
+    nothing else (a table's date cell, 2025年6月), the sentences before it in its row."""
     assert doc.breaks is not None, "compare takes analysed documents"
     start, end = doc.breaks.sentence(fact.start)
-    return words(pack, doc.shadow[start:max(end, fact.end)])
+    bag = words(pack, doc.shadow[start:max(end, fact.end)])
+    min_words = int(pack.tables["cues"].get("indicator_min_words", 2))
+    for _ in range(2):
+        if len(bag) >= min_words or start == 0:
+            break
+        start, _ = doc.breaks.sentence(start - 1)
+        bag += words(pack, doc.shadow[start:fact.start])
+    return bag
 
 
 def _date_of(doc: Document, fact: Fact) -> str | None:
