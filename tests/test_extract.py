@@ -302,6 +302,12 @@ def test_units_of_a_task_table_saved_one_cell_per_paragraph() -> None:
                      ("上海城投集团", "responsible"), ("杨浦城投集团", "responsible")]
 
 
+def test_prose_before_a_preposition_is_no_part_of_a_name() -> None:
+    """原则按照市水务局牵头制定的… (Yangpu drainage reform 2025): the unit is 市水务局."""
+    found = facts("3.明确考核制度要求。原则按照市水务局牵头制定的一体化运维管理绩效考核办法执行。", "unit")
+    assert [f.fields["name"] for f in found] == ["市水务局"]
+
+
 def test_no_unit_without_a_role_word() -> None:
     text = real("001", "各镇街,区委农村工作暨实施乡村振兴战略领导小组巩固拓展脱贫攻坚成果工作专班成员单位:")
     assert facts(text, "unit") == []

@@ -95,7 +95,8 @@ def _from_first_known(pack: RulePack, piece: str) -> int:
 
 
 def _strip_tail(pack: RulePack, text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop trailing 等 / 等有关部门 and leading connectives from a name's span."""
+    """Drop trailing 等 / 等有关部门, leading connectives and prose up to a preposition from a
+    name's span."""
     trail = pack.compile_list("unit_trailers")
     while end > start:
         m = trail.search(text, start, end) if trail else None
@@ -105,6 +106,11 @@ def _strip_tail(pack: RulePack, text: str, start: int, end: int) -> tuple[int, i
     leading = tuple(pack.tables["cues"].get("unit_leading_words", []))
     while start < end and (text[start] == " " or text.startswith(leading, start)):
         start += next((len(w) for w in leading if text.startswith(w, start)), 1)
+    # prose up to a preposition before the name: 原则按照市水务局 → 市水务局
+    for word in pack.tables["cues"].get("unit_leading_prepositions", []):
+        at = text.find(word, start, min(end, start + 8))
+        if at != -1 and end - (at + len(word)) >= 3:
+            start = at + len(word)
     return start, end
 
 
