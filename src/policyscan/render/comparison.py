@@ -143,9 +143,13 @@ def _grouped(pairs: list[FactPair], side: str, labels: Labels) -> list[Text]:
     "quota: 一/(二) a · b · 三/(二) c"."""
     lines = []
     for kind in KIND_ORDER:
-        facts = [p.base if side == "base" else p.other for p in pairs if p.kind == kind]
-        if not facts:
+        chosen = [p for p in pairs if p.kind == kind]
+        if not chosen:
             continue
+        if kind == "lead":
+            lines.append(_leads_by_units(chosen, side, labels))
+            continue
+        facts = [p.base if side == "base" else p.other for p in chosen]
         line = Text(f"  {labels(kind)}:", style="dim")
         section = None
         for n, fact in enumerate(facts):
@@ -156,6 +160,22 @@ def _grouped(pairs: list[FactPair], side: str, labels: Labels) -> list[Text]:
             line.append(_fact_words(fact))
         lines.append(line)
     return lines
+
+
+def _leads_by_units(pairs: list[FactPair], side: str, labels: Labels) -> Text:
+    """Dropped or added assignments, each list of units named once with the sections it is
+    assigned in: "lead: 农业农村部 三/(七) · 三/(八) · 四/(九)"."""
+    sections: dict[str, list[str]] = {}
+    for pair in pairs:
+        fact = getattr(pair, side)
+        units = "、".join(getattr(pair, f"{side}_units")) or _fact_words(fact)
+        sections.setdefault(units, []).append(fact.section or labels("(preamble)"))
+    line = Text(f"  {labels('lead')}:", style="dim")
+    for n, (units, where) in enumerate(sections.items()):
+        line.append("; " if n else " ")
+        line.append(f"{units} ", style="bold")
+        line.append(" · ".join(dict.fromkeys(where)))
+    return line
 
 
 def _items_line(title: str, items: list[dict[str, Any]], style: str) -> Text:
