@@ -96,6 +96,15 @@ class Comparison:
     not_reached: list[Section] = field(default_factory=list)  # BASE items past a truncated OTHER's end
 
     @property
+    def item_rows(self) -> list[ItemPair]:
+        """The pairs of items and, above them, of chapters (``outline``), in BASE's order."""
+        return sorted(self.items + self.outline, key=lambda p: (p.base.start, p.other.start))
+
+    def fact_rows(self, kind: str) -> list[FactPair]:
+        """The rows of one fact kind (target, quota, deadline, lead), in document order."""
+        return [p for p in self.pairs if p.kind == kind]
+
+    @property
     def base_unmatched(self) -> list[Section]:
         """BASE items OTHER does not take up (and does reach)."""
         paired = {id(p.base) for p in self.items} | {id(s) for s in self.not_reached}

@@ -86,9 +86,7 @@ def _item_side(prefix: str, item: Section) -> dict[str, Any]:
 
 def rows_of(c: Comparison, kind: str) -> list[Pair]:
     """The pairs of one row kind (item, target, quota, deadline, lead), in document order."""
-    if kind == "item":
-        return sorted(c.items + c.outline, key=lambda p: (p.base.start, p.other.start))
-    return [p for p in c.pairs if p.kind == kind]
+    return list(c.item_rows) if kind == "item" else list(c.fact_rows(kind))
 
 
 def comparison_rows(c: Comparison, labels: Labels = ENGLISH) -> Iterator[dict[str, Any]]:
@@ -97,12 +95,12 @@ def comparison_rows(c: Comparison, labels: Labels = ENGLISH) -> Iterator[dict[st
     (where a document repeats the value) and ``base_units`` / ``other_units`` (a lead row's
     units); ``labels`` only words the normalised values."""
     head = {"base": c.base.path, "other": c.other.path}
-    for item in rows_of(c, "item"):
+    for item in c.item_rows:
         yield {**head, "kind": "item", "verdict": item.verdict, "similarity": item.similarity, "detail": "",
                **_item_side("base", item.base), **_item_side("other", item.other),
                "base_restated": [], "other_restated": [], "base_units": [], "other_units": []}
     for kind in KIND_ORDER:
-        for pair in rows_of(c, kind):
+        for pair in c.fact_rows(kind):
             yield {**head, "kind": kind, "verdict": pair.verdict, "similarity": pair.similarity,
                    "detail": pair.detail, **_fact_side("base", pair.base, labels),
                    **_fact_side("other", pair.other, labels),
@@ -149,7 +147,7 @@ def _grouped(pairs: list[FactPair], side: str, labels: Labels) -> list[Text]:
         if kind == "lead":
             lines.append(_leads_by_units(chosen, side, labels))
             continue
-        facts = [p.base if side == "base" else p.other for p in chosen]
+        facts: list[Fact] = [getattr(p, side) for p in chosen]  # a dropped fact's BASE, an added one's OTHER
         line = Text(f"  {labels(kind)}:", style="dim")
         section = None
         for n, fact in enumerate(facts):
@@ -167,7 +165,7 @@ def _leads_by_units(pairs: list[FactPair], side: str, labels: Labels) -> Text:
     assigned in: "lead: 农业农村部 三/(七) · 三/(八) · 四/(九)"."""
     sections: dict[str, list[str]] = {}
     for pair in pairs:
-        fact = getattr(pair, side)
+        fact: Fact = getattr(pair, side)
         units = "、".join(getattr(pair, f"{side}_units")) or _fact_words(fact)
         sections.setdefault(units, []).append(fact.section or labels("(preamble)"))
     line = Text(f"  {labels('lead')}:", style="dim")
