@@ -108,6 +108,12 @@ def test_campaign_magnitudes_terms_and_phases_are_not_quotas() -> None:
     assert [q.text for q in quotas("粮食产能达到千亿斤。")] == ["达到千亿斤"]
 
 
+def test_unit_symbols_read_as_their_units() -> None:
+    """144㎡以下 and 90m²以下 in housing policies are square metres."""
+    assert [(q.fields["value"], q.fields["unit"], q.fields["cmp"]) for q in quotas("购买144㎡以下、90m²以下住房的给予补贴。")] \
+        == [(144, "平方米", "<="), (90, "平方米", "<=")]
+
+
 def test_a_service_circle_is_no_time_limit() -> None:
     """15分钟就医圈 names a neighbourhood; 30分钟内抵达现场 is a limit (Shanghai drainage 2025)."""
     assert quotas("推进医联体建设，构建15分钟就医圈，打造15分钟社区生活圈。") == []
