@@ -108,6 +108,12 @@ def test_campaign_magnitudes_terms_and_phases_are_not_quotas() -> None:
     assert [q.text for q in quotas("粮食产能达到千亿斤。")] == ["达到千亿斤"]
 
 
+def test_the_order_of_a_home_is_no_amount() -> None:
+    """首套、二套住房 name classes of housing loan; 建成3套住房 counts homes."""
+    assert [q.text for q in quotas("二套住房最低首付款比例调整为25%，三套及以上住房暂停发放贷款。")] == ["最低首付款比例调整为25%"]
+    assert [q.text for q in quotas("年内建成3套住房。")] == ["3套"]
+
+
 def test_unit_symbols_read_as_their_units() -> None:
     """144㎡以下 and 90m²以下 in housing policies are square metres."""
     assert [(q.fields["value"], q.fields["unit"], q.fields["cmp"]) for q in quotas("购买144㎡以下、90m²以下住房的给予补贴。")] \
