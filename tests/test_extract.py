@@ -108,6 +108,16 @@ def test_campaign_magnitudes_terms_and_phases_are_not_quotas() -> None:
     assert [q.text for q in quotas("粮食产能达到千亿斤。")] == ["达到千亿斤"]
 
 
+def test_years_in_chinese_numerals_are_dates() -> None:
+    """到二〇三五年 (national 15th FYP proposal 2025) dates like 到2035年; a session date
+    二〇二一年三月五日 bounds nothing; a cited title wrapped over lines dates nothing either."""
+    assert [(f.text, f.fields["date"]) for f in facts("到二〇三五年，基本实现社会主义现代化。", "deadline")] \
+        == [("到二〇三五年", "2035-12-31")]
+    assert facts("——二〇二一年三月五日在第十三届全国人民代表大会第四次会议上", "deadline") == []
+    assert facts("根据《\n中共中央关于制定国民经济和社会发展第十四个五年规划和二〇三五年远景目标的建议\n》，编制本纲要。",
+                 "deadline") == []
+
+
 def test_the_order_of_a_home_is_no_amount() -> None:
     """首套、二套住房 name classes of housing loan; 建成3套住房 counts homes."""
     assert [q.text for q in quotas("二套住房最低首付款比例调整为25%，三套及以上住房暂停发放贷款。")] == ["最低首付款比例调整为25%"]

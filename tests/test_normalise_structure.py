@@ -366,3 +366,12 @@ def test_year_from_a_heading_that_names_the_year_of_the_work() -> None:
            "二、2019年经济社会发展总体要求和政策取向\n今年发展主要预期目标是：国内生产总值增长6%-6.5%。\n"
     meta = analyse_text(text).meta
     assert (meta.year, meta.sources["year"]) == (2019, "heading")
+
+
+def test_a_year_in_chinese_numerals_reads_as_digits_in_the_shadow() -> None:
+    """二〇三五年 → 2035年, one character for one; 三千五百年 is no year."""
+    from policyscan.normalise import shadow
+
+    text = "到二〇三五年，一九九八年，三千五百年"
+    assert shadow(text) == "到2035年,1998年,三千五百年"
+    assert len(shadow(text)) == len(text)

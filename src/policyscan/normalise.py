@@ -61,9 +61,15 @@ def shadow_table() -> dict[int, str]:
     return table
 
 
+# A year written in Chinese numerals (二〇三五年, 一九九八年): digit for digit, it reads as 2035年.
+_NUMERAL_YEAR = re.compile(r"(?<![〇零一二三四五六七八九十百千万])[一二][〇零一二三四五六七八九]{3}(?=年)")
+_NUMERAL_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+
+
 def shadow(text: str) -> str:
     """The normalised shadow of ``text``; ``len(shadow(text)) == len(text)`` always."""
-    return text.translate(shadow_table())
+    folded = text.translate(shadow_table())
+    return _NUMERAL_YEAR.sub(lambda m: m.group().translate(_NUMERAL_DIGITS), folded)
 
 
 def simplified(text: str) -> str:

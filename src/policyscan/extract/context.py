@@ -14,7 +14,7 @@ from ..structure import CLAUSE_END
 
 # Rule fields that steer the engine rather than describe the fact.
 CONTROL_FIELDS = ("mode", "scope", "follows_convention", "dates_goals")
-_CITATION = regex.compile(r"《[^《》\n]{1,80}》")
+_CITATION = regex.compile(r"《[^《》]{1,100}》")  # a title may wrap over lines
 _LOOSE_HEADING_MAX = 30  # characters: longer unpunctuated lines are run-on text, not headings
 
 
