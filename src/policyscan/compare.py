@@ -847,7 +847,9 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             if not candidates:
                 rows.append(FactPair("lead", b_group[0], None, "missing", sim, base_units=listed(b_group)))
                 continue
-            o_group = max(candidates, key=lambda g: _shared_bodies(pack, names(b_group), names(g)))
+            # the same bodies; among equals, an assignment written the same way (a 责任单位 list)
+            o_group = max(candidates, key=lambda g: (_shared_bodies(pack, names(b_group), names(g)),
+                                                      g[0].rule == b_group[0].rule))
             same = _shared_bodies(pack, names(b_group), names(o_group)) == 1
             b_units, o_units = listed(b_group), listed(o_group)
             rows.append(FactPair("lead", b_group[0], o_group[0], "same" if same else "different", sim,
