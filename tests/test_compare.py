@@ -588,6 +588,18 @@ def test_an_articles_lead_in_is_an_item(pack) -> None:
     assert leads == {("same", "崂山区政府"), ("same", "市人力资源社会保障局")}
 
 
+def test_a_duty_list_answers_a_duty_list(pack) -> None:
+    """Chongming 2021 names its bodies twice in one task (区交通委负责…，区财政局负责…, then
+    （责任单位：区交通委、区财政局）): the city's 责任单位 list pairs with the list."""
+    tail = "（二）加强宣传引导。加强农村公路建设理念普及和成效宣传，鼓励公众参与。\n"
+    base = analyse_text("（一）加强统筹。制定农村公路管理养护权力和责任清单。（责任单位：市交通委、市财政局）\n" + tail,
+                        name="base.txt", pack=pack)
+    other = analyse_text("（一）加强统筹。区交通委负责制定农村公路管理养护权力和责任清单，区财政局负责保障经费。"
+                         "（责任单位：区交通委、区财政局）\n" + tail, name="other.txt", pack=pack)
+    [row] = [p for p in compare(pack, base, other).pairs if p.kind == "lead"]
+    assert (row.verdict, row.other.rule) == ("same", "unit.label_responsible")
+
+
 # ---------------------------------------------------------------- the real directive / implementation pair
 
 def test_real_pair_structure(pack) -> None:
