@@ -118,6 +118,13 @@ def test_years_in_chinese_numerals_are_dates() -> None:
                  "deadline") == []
 
 
+def test_a_standard_of_one_each_is_no_amount() -> None:
+    """有一支队伍、一个场所、一笔经费、一个机制、一套台账 (Chongming 2021) is a standard; 一个服务站、
+    配备一名专管员 (two items) still counts."""
+    assert quotas("按照“有一支队伍、一个场所、一笔经费、一个机制、一套台账”的要求推进。") == []
+    assert [q.text for q in quotas("每个村建设一个服务站、配备一名专管员。")] == ["一个", "一名"]
+
+
 def test_the_order_of_a_home_is_no_amount() -> None:
     """首套、二套住房 name classes of housing loan; 建成3套住房 counts homes."""
     assert [q.text for q in quotas("二套住房最低首付款比例调整为25%，三套及以上住房暂停发放贷款。")] == ["最低首付款比例调整为25%"]
