@@ -833,6 +833,7 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             assigned_in_base.update(p.other.start for p in pairs)
         if not groups or item.start not in base_scope:
             continue
+        pairs = sorted(pairs, key=lambda p: -p.similarity)  # the closest counterpart's assignments first
         o_groups = [g for p in pairs for g in in_charge(c.other, p.other)]
         o_leads = [g for p in pairs for g in in_charge(c.other, p.other, leads_only=True)]
         duties = [] if o_groups else [g for p in pairs for g in duty_holders(pack, c.other, p.other)]
@@ -847,7 +848,8 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             if not candidates:
                 rows.append(FactPair("lead", b_group[0], None, "missing", sim, base_units=listed(b_group)))
                 continue
-            # the same bodies; among equals, an assignment written the same way (a 责任单位 list)
+            # the same bodies; among equals, an assignment written the same way (a 责任单位 list),
+            # then the one in the closest counterpart (max keeps the first of equals)
             o_group = max(candidates, key=lambda g: (_shared_bodies(pack, names(b_group), names(g)),
                                                       g[0].rule == b_group[0].rule))
             same = _shared_bodies(pack, names(b_group), names(o_group)) == 1
