@@ -308,8 +308,8 @@ def _title_bag(pack: RulePack, doc: Document, item: Section) -> Counter[str]:
 def align_items(pack: RulePack, base: Document, other: Document,
                 b_items: list[Section], o_items: list[Section]) -> list[ItemPair]:
     """Every pair of items that correspond. OTHER implements BASE, so each OTHER item takes
-    the BASE item most like it, and any other nearly as like it (one OTHER item may merge
-    several BASE items); a BASE item also takes its own best counterparts when they are
+    the BASE item most like it, and, where that one is clearly alike, any other nearly as
+    like it (one OTHER item may merge several BASE items; a weak best match merges nothing); a BASE item also takes its own best counterparts when they are
     clearly alike (a BASE item split over several OTHER items), but not a weak best match
     (a directive's chapter an implementation leaves out still has some nearest item), nor an
     OTHER item far closer to another BASE item (a deleted item's neighbour)."""
@@ -332,7 +332,7 @@ def align_items(pack: RulePack, base: Document, other: Document,
     best_o = [max((score[i][j] for i in range(len(b_items))), default=0.0) for j in range(len(o_items))]
     return [ItemPair(b_items[i], o_items[j], round(s, 3))
             for i, row in enumerate(score) for j, s in enumerate(row)
-            if s >= threshold and (s >= near * best_o[j]
+            if s >= threshold and ((s >= near * best_o[j] and (s == best_o[j] or best_o[j] >= strong))
                                    or (s >= strong and s >= near * best_b[i] and s >= split_share * best_o[j]))]
 
 
