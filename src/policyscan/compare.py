@@ -29,7 +29,7 @@ import regex
 from . import segment
 from .model import Document, Fact, Section
 from .normalise import shadow
-from .numbers import amount
+from .numbers import amount, number_start
 from .rules import RulePack
 
 _HAN_WORD = regex.compile(r"^\p{Han}{2,}$")
@@ -407,7 +407,7 @@ def _subject_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
     assert doc.breaks is not None, "compare takes analysed documents"
     start, end = doc.breaks.clause(fact.start)
     start = max([start] + [f.end for f in doc.facts_in("quota", start, fact.start) if f.end <= fact.start])
-    bag = words(pack, doc.shadow[start:_number_at(fact)])  # up to the number: 不得低于乡道每年每公里5000元
+    bag = words(pack, doc.shadow[start:fact.start + number_start(fact.text)])  # up to the number: 不得低于乡道每年每公里5000元
     # and what it counts, written right after it (3—5年一遇雨水排水能力, 4个新城), up to a verb,
     # a connector or the next quota
     after = min([end] + [f.start for f in doc.facts_in("quota", fact.end, end)])
@@ -433,16 +433,6 @@ def _after_stop(pack: RulePack) -> regex.Pattern[str]:
     return regex.compile("|".join(regex.escape(w) for w in sorted(stops, key=len, reverse=True)) or "$^")
 
 
-_DIGIT, _NUMERAL = regex.compile(r"\d"), regex.compile(r"[零〇一二两三四五六七八九十百千万亿]")
-
-
-def _number_at(fact: Fact) -> int:
-    """Where a quota's number begins in its text, past a cue and the words after it
-    (不得低于乡道每年每公里5000元): its first digit, else its first Chinese numeral."""
-    found = _DIGIT.search(fact.text) or _NUMERAL.search(fact.text)
-    return fact.start + (found.start() if found else 0)
-
-
 def _context_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
     """What a deadline or goal is about: the sentence it stands in, or, where that says
     nothing else (a table's date cell, 2025年6月), the sentences before it in its row."""
@@ -450,10 +440,10 @@ def _context_bag(pack: RulePack, doc: Document, fact: Fact) -> Counter[str]:
     start, end = doc.breaks.sentence(fact.start)
     bag = words(pack, doc.shadow[start:max(end, fact.end)])
     min_words = int(pack.tables["cues"].get("indicator_min_words", 2))
-    for _ in range(2):
+    for _sentence_before in range(2):
         if len(bag) >= min_words or start == 0:
             break
-        start, _ = doc.breaks.sentence(start - 1)
+        start = doc.breaks.sentence(start - 1)[0]
         bag += words(pack, doc.shadow[start:fact.start])
     return bag
 
@@ -733,7 +723,7 @@ def _total(pack: RulePack, doc: Document, fact: Fact) -> bool:
         return False
     assert doc.breaks is not None, "compare takes analysed documents"
     start, _ = doc.breaks.clause(fact.start)
-    before = doc.shadow[start:_number_at(fact)]
+    before = doc.shadow[start:fact.start + number_start(fact.text)]
     return not any(w in before for w in cues.get("per_unit_words", []))
 
 
@@ -833,10 +823,10 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             assigned_in_base.update(p.other.start for p in pairs)
         if not groups or item.start not in base_scope:
             continue
-        pairs = sorted(pairs, key=lambda p: -p.similarity)  # the closest counterpart's assignments first
-        o_groups = [g for p in pairs for g in in_charge(c.other, p.other)]
-        o_leads = [g for p in pairs for g in in_charge(c.other, p.other, leads_only=True)]
-        duties = [] if o_groups else [g for p in pairs for g in duty_holders(pack, c.other, p.other)]
+        closest_first = sorted(pairs, key=lambda p: -p.similarity)
+        o_groups = [g for p in closest_first for g in in_charge(c.other, p.other)]
+        o_leads = [g for p in closest_first for g in in_charge(c.other, p.other, leads_only=True)]
+        duties = [] if o_groups else [g for p in closest_first for g in duty_holders(pack, c.other, p.other)]
         sim = max((p.similarity for p in pairs), default=None)
         for b_group in groups:
             if any(f.fields.get("role") == "lead" for f in b_group):

@@ -5,10 +5,22 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+import regex
+
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _POWERS = {"十": 10, "百": 100, "千": 1000}
 MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100, "十": 10}
+# A character that writes a number: an Arabic digit, or a Chinese numeral or magnitude.
+DIGIT = regex.compile(r"\d")
+NUMBER_CHAR = regex.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
+
+
+def number_start(text: str) -> int:
+    """Where the number in a quota's text begins, past a cue and any words after it
+    (不得低于乡道每年每公里5000元): its first digit, else its first Chinese numeral (0 if none)."""
+    found = DIGIT.search(text) or NUMBER_CHAR.search(text)
+    return found.start() if found else 0
 
 
 def parse_chinese(text: str) -> int | None:

@@ -19,10 +19,8 @@ from ..model import Fact
 from ..normalise import simplified
 from ..rules import RulePack
 from .context import Context, Match, run_rules
-from ..numbers import multiplier, parse_number, scale
+from ..numbers import DIGIT, NUMBER_CHAR, multiplier, parse_number, scale
 
-_ARABIC = regex.compile(r"\d")
-_NUMBER_CHARS = regex.compile(r"[\d零〇一二两三四五六七八九十百千万亿]")
 # A cue before a closing quote or bracket belongs to the quoted phrase (“最多跑一次”(2分)).
 _CLOSERS = regex.compile(r"[”」》』)]")
 
@@ -63,7 +61,7 @@ def _cue_before(ctx: Context, clause_start: int, number_start: int) -> tuple[str
         i = text.rfind(word)
         between = text[i + len(word):]
         if i != -1 and len(between) + min(len(word), 2) <= window \
-                and not _NUMBER_CHARS.search(between.replace("一", "")) and not _CLOSERS.search(between):
+                and not NUMBER_CHAR.search(between.replace("一", "")) and not _CLOSERS.search(between):
             found.append((i + len(word), -i, cmp))
     if not found:
         return None
@@ -118,7 +116,7 @@ def _indicator(ctx: Context, clause_start: int, left: int, right: int, unit: str
 
 def _in_word(ctx: Context, start: int, end: int) -> bool:
     """A Chinese-numeral quantity must start and end on jieba word boundaries (第一书记, 人口)."""
-    if _ARABIC.search(ctx.doc.shadow[start:end]):
+    if DIGIT.search(ctx.doc.shadow[start:end]):
         return False
     c_start, c_end = ctx.clause(start)
     clause = ctx.doc.shadow[c_start:c_end]

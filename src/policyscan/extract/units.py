@@ -221,6 +221,12 @@ def _cell_names(ctx: Context, start: int, end: int) -> list[tuple[int, int]] | N
     return names or None
 
 
+@functools.lru_cache(maxsize=8)
+def _role_label(pack: RulePack) -> regex.Pattern[str]:
+    """A cell that names a column of units: 责任单位, 牵头部门, 配合单位 (the pack's role_label)."""
+    return regex.compile(pack.expand("{role_label}", "unit table header"))
+
+
 def table_column(ctx: Context, match: Match) -> list[Fact]:
     """Units of a task table saved one cell per paragraph (rule ``mode: table``): the header's
     unit columns in order; in each row (opened by its number) the k-th cell of nothing but
@@ -229,7 +235,7 @@ def table_column(ctx: Context, match: Match) -> list[Fact]:
     header = match.span("header")
     if header is None:
         return []
-    label = regex.compile(ctx.pack.expand("{role_label}", "unit table header"))
+    label = _role_label(ctx.pack)
     cells = [c.strip() for c in ctx.doc.shadow[header[0]:header[1]].split("\n") if c.strip()]
     roles = ["lead" if "牵头" in c else match.rule.fields.get("role", "responsible")
              for c in cells if label.fullmatch(c)]

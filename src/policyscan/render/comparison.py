@@ -128,12 +128,14 @@ def _fact_words(fact: Fact) -> str:
     return text
 
 
+def _side_words(pair: FactPair, side: str) -> str:
+    """What one side of a row says: for a lead every unit of the assignment, else its fact."""
+    return "、".join(getattr(pair, f"{side}_units")) or _fact_words(getattr(pair, side))
+
+
 def _side_line(pair: FactPair, side: str, labels: Labels) -> str:
-    """One side of a row: its fact, or for a lead every unit of the assignment."""
-    fact, units = getattr(pair, side), getattr(pair, f"{side}_units")
-    if fact is None:
-        return "—"
-    return f"[{fact.section or labels('(preamble)')}] {'、'.join(units) if units else _fact_words(fact)}"
+    fact = getattr(pair, side)
+    return "—" if fact is None else f"[{fact.section or labels('(preamble)')}] {_side_words(pair, side)}"
 
 
 def _grouped(pairs: list[FactPair], side: str, labels: Labels) -> list[Text]:
@@ -166,8 +168,7 @@ def _leads_by_units(pairs: list[FactPair], side: str, labels: Labels) -> Text:
     sections: dict[str, list[str]] = {}
     for pair in pairs:
         fact: Fact = getattr(pair, side)
-        units = "、".join(getattr(pair, f"{side}_units")) or _fact_words(fact)
-        sections.setdefault(units, []).append(fact.section or labels("(preamble)"))
+        sections.setdefault(_side_words(pair, side), []).append(fact.section or labels("(preamble)"))
     line = Text(f"  {labels('lead')}:", style="dim")
     for n, (units, where) in enumerate(sections.items()):
         line.append("; " if n else " ")
