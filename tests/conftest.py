@@ -7,7 +7,13 @@ from sample_docs import NAMES
 from policyscan.load import read_document
 from policyscan.model import Document
 from policyscan.pipeline import analyse
-from policyscan.rules import load_pack
+from policyscan.rules import RulePack, load_pack
+
+
+@pytest.fixture(scope="session")
+def pack() -> RulePack:
+    """The built-in packs, loaded once."""
+    return load_pack()
 
 
 @pytest.fixture(scope="session")

@@ -34,16 +34,10 @@ from policyscan.pipeline import analyse_text
 from policyscan.render import render_comparisons, render_facts, render_reviews
 from policyscan.render.labels import Labels
 from policyscan.render.report import KIND_COLOURS, PALETTE, Mark, highlight
-from policyscan.rules import load_pack
 
 EN, ZH = Labels("en"), Labels("zh")
 PAIRS = sorted((SAMPLES / "pairs").glob("*.txt"))
 PAYLOADS = '<script>alert(1)</script> "><img src=x onerror=alert(1)> \'><svg onload=alert(1)> & &amp; </textarea>'
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack()
 
 
 @pytest.fixture(scope="module")
