@@ -26,6 +26,7 @@ from policyscan.compare import (
     VERDICTS,
     Comparison,
     FactPair,
+    body_name,
     canonical,
     compare,
     comparable_items,
@@ -38,7 +39,6 @@ from policyscan.load import read_document
 from policyscan.render.comparison import comparison_rows
 from policyscan.model import Document, Fact
 from policyscan.pipeline import analyse_text, compare_paths
-from policyscan.rules import load_pack
 
 PAIRS = SAMPLES / "pairs"
 NATIONAL = PAIRS / "national_farm_mechanisation_guofa2018_42.txt"
@@ -49,11 +49,6 @@ MIN_REPORTED = 0.95
 MAX_FLAGGED = 0.05
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def pack():
-    return load_pack()
 
 
 # ---------------------------------------------------------------- mutation helper
@@ -553,6 +548,33 @@ def test_a_county_names_the_citys_bodies_by_their_short_names(pack) -> None:
                          "（责任单位：县住建局、县人社局、县财政局）\n" + tail, name="other.txt", pack=pack)
     assert [p.verdict for p in compare(pack, base, same).pairs if p.kind == "lead"] == ["same"]
     assert [p.verdict for p in compare(pack, base, other).pairs if p.kind == "lead"] == ["different"]
+
+
+def test_a_county_list_with_a_lead_answers_a_city_list_without_one(pack) -> None:
+    """Anqing / Susong housing measures 2022: the city lists 责任单位 with no lead, the county
+    names a 牵头单位 and the rest as 责任单位; the county's whole list answers the city's. Bodies
+    run from above (人行, 银保监, 公积金中心) are named for their place and branch at each level,
+    and a development zone's committee stands for the zone like an area's government."""
+    tail = "二、加强宣传引导。加强住房政策宣传解读，稳定市场预期。\n"
+    base = analyse_text("一、支持刚性住房需求。对购买首套住房的给予购房补贴。"
+                        "(责任单位:市住房城乡建设局、人行安庆市中心支行、安庆银保监分局,市经开区、高新区管委会)\n"
+                        + tail, name="base.txt", pack=pack)
+    other = analyse_text("一、支持刚性住房需求。对购买首套住房的给予购房补贴。"
+                         "(牵头单位:住房和城乡建设局,责任单位:人民银行宿松支行、银保监宿松监管组,经开区、东北新城管委会)\n"
+                         + tail, name="other.txt", pack=pack)
+    [row] = [p for p in compare(pack, base, other).pairs if p.kind == "lead"]
+    assert row.verdict == "same", row.detail
+    assert row.other_units == ["住房和城乡建设局", "人民银行宿松支行", "银保监宿松监管组", "东北新城管委会"]
+
+
+@pytest.mark.parametrize(("city", "county"), [
+    ("人行安庆市中心支行", "人民银行宿松支行"),
+    ("市公积金中心", "安庆市住房公积金管理中心宿松分中心"),
+    ("市住房公积金中心", "长沙住房公积金管理中心浏阳市管理部"),  # Changsha / Liuyang 2025
+])
+def test_a_body_run_from_above_is_named_by_what_it_is(pack, city: str, county: str) -> None:
+    assert body_name(pack, city) == body_name(pack, county)
+    assert body_name(pack, "市住房城乡建设局") != body_name(pack, "市公积金中心")
 
 
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:

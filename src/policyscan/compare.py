@@ -626,6 +626,16 @@ def deadline_verdict(base: Fact, other: Fact) -> tuple[str, str]:
     return ("earlier" if o < b else "later"), f"{b} → {o}"
 
 
+def body_name(pack: RulePack, name: str) -> str:
+    """The name a unit is compared by across levels: a body run from above by its own name,
+    whatever place and branch it is named for (人行安庆市中心支行 and 人民银行宿松支行 are
+    人民银行); any other without its level, its synonyms made canonical."""
+    for body, words in pack.tables["cues"].get("vertical_bodies", {}).items():
+        if any(word in name for word in words):
+            return body
+    return canonical(pack, unit_name(pack, name))
+
+
 def unit_name(pack: RulePack, name: str) -> str:
     """A unit's name as compared across levels: 市农业农村委 and 区农业农村委 are counterparts.
     The longest level prefix of the pack's ``level_prefixes`` is dropped only where what is
@@ -792,20 +802,20 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             if (item := _item_of(doc, items, fact)) is not None:
                 units_of[id(doc)].setdefault(item.start, []).append(fact)
 
-    def in_charge(doc: Document, item: Section, leads_only: bool = False) -> list[list[Fact]]:
-        """Per sentence that assigns units: its leads, or, where it names none, all its units."""
+    def in_charge(doc: Document, item: Section, leads_only: bool = False, whole: bool = False) -> list[list[Fact]]:
+        """Per sentence that assigns units: its leads, or, where it names none (or ``whole``),
+        all its units."""
         groups = []
         for units in _by_sentence(doc, units_of[id(doc)].get(item.start, [])):
             leads = [f for f in units if f.fields.get("role") == "lead"]
             if leads or not leads_only:
-                groups.append(leads or units)
+                groups.append(units if whole else leads or units)
         return groups
 
     def names(facts: list[Fact]) -> frozenset[str]:
-        departments = frozenset(canonical(pack, unit_name(pack, f.fields["name"])) for f in facts
+        departments = frozenset(body_name(pack, f.fields["name"]) for f in facts
                                 if not _area_wide(pack, f.fields["name"]))
-        return departments or frozenset(canonical(pack, unit_name(pack, _unqualified(pack, f.fields["name"])))
-                                        for f in facts)
+        return departments or frozenset(body_name(pack, _unqualified(pack, f.fields["name"])) for f in facts)
 
     def listed(facts: list[Fact]) -> list[str]:
         return list(dict.fromkeys(f.fields["name"] for f in facts))
@@ -825,14 +835,15 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             continue
         closest_first = sorted(pairs, key=lambda p: -p.similarity)
         o_groups = [g for p in closest_first for g in in_charge(c.other, p.other)]
+        o_lists = [g for p in closest_first for g in in_charge(c.other, p.other, whole=True)]
         o_leads = [g for p in closest_first for g in in_charge(c.other, p.other, leads_only=True)]
         duties = [] if o_groups else [g for p in closest_first for g in duty_holders(pack, c.other, p.other)]
         sim = max((p.similarity for p in pairs), default=None)
         for b_group in groups:
             if any(f.fields.get("role") == "lead" for f in b_group):
                 candidates = o_leads or [g for g in o_groups if _shared_bodies(pack, names(b_group), names(g))]
-            else:
-                candidates = o_groups
+            else:  # a list that names no lead answers OTHER's whole list, its leads included
+                candidates = o_lists
             if not candidates and all(_area_wide(pack, f.fields["name"]) for f in b_group):
                 candidates = duties
             if not candidates:
@@ -882,11 +893,13 @@ def _shared_bodies(pack: RulePack, a: frozenset[str], b: frozenset[str]) -> floa
 
 
 def _area_wide(pack: RulePack, name: str) -> bool:
-    """各区政府, 相关区政府, 有关部门, 乡镇政府: units that stand for every area or office, or
-    for an area's own government, not a department."""
-    qualifiers = tuple(pack.tables["cues"].get("unit_qualifiers", []))
-    return (name.startswith(qualifiers) or name in pack.lists["generic_units"]
-            or unit_name(pack, name) in pack.tables["cues"].get("territorial_bodies", []))
+    """各区政府, 相关区政府, 有关部门, 乡镇政府, 高新区管委会: units that stand for every area
+    or office, or for an area's (or a development zone's) own government, not a department."""
+    cues = pack.tables["cues"]
+    return (name.startswith(tuple(cues.get("unit_qualifiers", []))) or name in pack.lists["generic_units"]
+            or unit_name(pack, name) in cues.get("territorial_bodies", [])
+            or name.endswith(tuple(cues.get("territorial_suffixes", [])))
+            or unit_name(pack, name).startswith(tuple(cues.get("territorial_prefixes", []))))
 
 
 def _unqualified(pack: RulePack, name: str) -> str:
