@@ -577,6 +577,32 @@ def test_a_body_run_from_above_is_named_by_what_it_is(pack, city: str, county: s
     assert body_name(pack, "市住房城乡建设局") != body_name(pack, "市公积金中心")
 
 
+HOUSING_PAIR = Path(__file__).parent / "compare/dev/changsha_liuyang_housing_measures_2025"
+
+
+@pytest.fixture(scope="module")
+def housing(pack) -> Comparison:
+    """Changsha's 2025 housing measures against Liuyang's, which implement them."""
+    [comparison] = compare_paths(str(HOUSING_PAIR / "changsha_housing_measures_2025.txt"),
+                                 [str(HOUSING_PAIR / "liuyang_housing_measures_2025.txt")], pack)
+    assert isinstance(comparison, Comparison)
+    return comparison
+
+
+def test_a_heading_repeated_word_for_word_pairs_its_section(housing: Comparison) -> None:
+    """The city's measure 二 is the county's chapter 四 of two measures whose counterparts
+    differ (多子女 and 公积金); the repeated heading 加大对多子女家庭购房支持 still pairs them."""
+    assert ("二", "四") in {(p.base.path, p.other.path) for p in housing.outline}
+
+
+def test_a_value_pairs_with_one_in_its_own_unit_first(housing: Comparison) -> None:
+    """分别提高20%、30% answers the county's 分别提高20%、30%, not the likelier-worded
+    提高至1.5倍 of its young-talent measure."""
+    rows = {(p.verdict, p.base.section, p.base.text, p.other.section, p.other.text)
+            for p in housing.pairs if p.kind == "quota" and p.base and p.other}
+    assert {("same", "三", "20%", "四/(七)", "20%"), ("same", "三", "30%", "四/(七)", "30%")} <= rows, rows
+
+
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
     """An article's amount written before its numbered points (第二条 …最高500万元：（一）…) lies
     in no item, yet it is the article's; a complete article-by-article text is not truncated."""

@@ -340,7 +340,7 @@ def outline_pairs(pack: RulePack, base: Document, other: Document, items: list[I
     """Sections that hold items, paired through those items: a section's counterpart is the
     smallest section of the other document holding at least ``outline_majority`` of its
     items' counterparts (二、加快数据汇聚 ↔ （二）促进工业数据采集汇聚, 三、组织保障 ↔ 三、保障措施).
-    A chapter whose items scatter has none."""
+    A chapter whose items scatter has none, unless OTHER repeats its heading."""
     majority = float(pack.tables["cues"].get("outline_majority", 0.6))
     found: dict[tuple[int, int], ItemPair] = {}
     for doc, partner, mine, theirs in ((base, other, "base", "other"), (other, base, "other", "base")):
@@ -357,7 +357,31 @@ def outline_pairs(pack: RulePack, base: Document, other: Document, items: list[I
             b, o = (section, counterpart) if mine == "base" else (counterpart, section)
             found.setdefault((b.start, o.start), ItemPair(b, o, round(similarity(
                 pack, _item_bag(pack, base, b), _item_bag(pack, other, o)), 3)))
+    for b, o in _same_headings(pack, base, other):
+        found.setdefault((b.start, o.start), ItemPair(b, o, round(similarity(
+            pack, _item_bag(pack, base, b), _item_bag(pack, other, o)), 3)))
     return sorted(found.values(), key=lambda p: (p.base.start, p.other.start))
+
+
+def _same_headings(pack: RulePack, base: Document, other: Document) -> list[tuple[Section, Section]]:
+    """Sections whose headings OTHER repeats word for word, whatever lies under them: 二、加大对多子女
+    家庭购房支持 (a measure) ↔ 四、加大对多子女家庭购房支持 (a chapter of measures) in Changsha's and
+    Liuyang's 2025 housing measures; 三、组织保障 ↔ 三、组织保障 in Shanghai's and Jiading's 2024
+    sponge-city plans. Each heading pairs once, in document order; short headings (总则) say too little."""
+    min_chars = int(pack.tables["cues"].get("same_heading_min_chars", 4))
+
+    def key(section: Section) -> str:
+        return regex.sub(r"[^\p{Han}\w]", "", shadow(section.title))
+
+    waiting: dict[str, list[Section]] = {}
+    for t in other.all_sections():
+        if not other.in_chrome(t.start, t.start + 1) and len(key(t)) >= min_chars:
+            waiting.setdefault(key(t), []).append(t)
+    pairs = []
+    for s in base.all_sections():
+        if not base.in_chrome(s.start, s.start + 1) and waiting.get(key(s)):
+            pairs.append((s, waiting[key(s)].pop(0)))
+    return pairs
 
 
 def document_similarity(pack: RulePack, base: Document, other: Document) -> float:
@@ -549,6 +573,7 @@ def _pair_facts(pack: RulePack, c: Comparison, kind: str, bag_of, comparable,
     threshold = float(cues.get(f"{kind}_match_threshold", cues.get("fact_match_threshold", 0.3)))
     item_bonus = float(cues.get("same_item_bonus", 0.15))
     date_bonus = float(cues.get("same_date_bonus", 0.1))
+    unit_bonus = float(cues.get("same_unit_bonus", 0.1))
     corresponding = {(p.base.start, p.other.start) for p in c.items}
     b_bags = [bag_of(c.base, f) for f in b_facts]
     o_bags = [bag_of(c.other, f) for f in o_facts]
@@ -567,8 +592,8 @@ def _pair_facts(pack: RulePack, c: Comparison, kind: str, bag_of, comparable,
             if sim < threshold and not (placed and together):
                 continue
             rank = sim + (item_bonus if together else 0.0)
-            if b.fields.get("unit") == o.fields.get("unit"):  # among equals, the same unit
-                rank += 0.01
+            if b.fields.get("unit") == o.fields.get("unit"):
+                rank += unit_bonus
             if b_dates[i] is not None and b_dates[i] == o_dates[j]:
                 rank += date_bonus
             scores.append((rank, sim, i, j))
