@@ -603,6 +603,18 @@ def test_a_value_pairs_with_one_in_its_own_unit_first(housing: Comparison) -> No
     assert {("same", "三", "20%", "四/(七)", "20%"), ("same", "三", "30%", "四/(七)", "30%")} <= rows, rows
 
 
+def test_each_counterpart_keeping_the_bodies_in_charge_is_a_row(pack) -> None:
+    """Qingdao's AI-park policies (2023) against Laoshan's rules: the rent subsidy (二/(二),
+    责任单位：崂山区政府) is split over three articles (第六条–第八条), each ending with the same
+    责任单位; each is the measure's lead carried down."""
+    pair = Path(__file__).parent / "compare/dev/qingdao_laoshan_ai_park_2023"
+    [c] = compare_paths(str(pair / "qingdao_ai_park_policies_2023.txt"),
+                        [str(pair / "qingdao_laoshan_ai_park_rules_2023.txt")], pack)
+    assert isinstance(c, Comparison)
+    rows = {(p.verdict, p.other.section) for p in c.pairs if p.kind == "lead" and p.base and p.other and p.base.section == "二/(二)"}
+    assert rows == {("same", "第二章/第六条"), ("same", "第二章/第七条"), ("same", "第二章/第八条")}
+
+
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
     """An article's amount written before its numbered points (第二条 …最高500万元：（一）…) lies
     in no item, yet it is the article's; a complete article-by-article text is not truncated."""

@@ -875,14 +875,19 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
                 rows.append(FactPair("lead", b_group[0], None, "missing", sim, base_units=listed(b_group)))
                 continue
             # the same bodies; among equals, an assignment written the same way (a 责任单位 list),
-            # then the one in the closest counterpart (max keeps the first of equals)
-            o_group = max(candidates, key=lambda g: (_shared_bodies(pack, names(b_group), names(g)),
-                                                      g[0].rule == b_group[0].rule))
-            same = _shared_bodies(pack, names(b_group), names(o_group)) == 1
-            b_units, o_units = listed(b_group), listed(o_group)
-            rows.append(FactPair("lead", b_group[0], o_group[0], "same" if same else "different", sim,
-                                 "" if b_units == o_units else f"{'、'.join(b_units)} → {'、'.join(o_units)}",
-                                 base_units=b_units, other_units=o_units))
+            # then the one in the closest counterpart (max keeps the first of equals). Where
+            # several counterparts each keep the same bodies in charge (one measure split over
+            # three articles, each ending 责任单位：崂山区政府), each is a row of its own.
+            ranks = [(_shared_bodies(pack, names(b_group), names(g)), g[0].rule == b_group[0].rule)
+                     for g in candidates]
+            best = max(ranks)
+            same = best[0] == 1
+            chosen = [g for g, r in zip(candidates, ranks) if r == best] if same else [candidates[ranks.index(best)]]
+            for o_group in chosen:
+                b_units, o_units = listed(b_group), listed(o_group)
+                rows.append(FactPair("lead", b_group[0], o_group[0], "same" if same else "different", sim,
+                                     "" if b_units == o_units else f"{'、'.join(b_units)} → {'、'.join(o_units)}",
+                                     base_units=b_units, other_units=o_units))
     for item in c.other_items:
         if item.start in assigned_in_base:
             continue
