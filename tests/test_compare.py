@@ -615,6 +615,19 @@ def test_each_counterpart_keeping_the_bodies_in_charge_is_a_row(pack) -> None:
     assert rows == {("same", "第二章/第六条"), ("same", "第二章/第七条"), ("same", "第二章/第八条")}
 
 
+def test_an_implementation_of_a_part_leaves_the_rest_out_of_scope(pack) -> None:
+    """Guizhou's investment measures (2022) take up 7 of the State Council's 33 measures: the
+    package's tax and loan measures in chapters Guizhou barely touches are not dropped, while
+    its rural-road targets in a measure Guizhou takes up still are."""
+    pair = Path(__file__).parent / "compare/dev/national_guizhou_stabilise_economy_2022"
+    [c] = compare_paths(str(pair / "national_stabilise_economy_measures_2022.txt"),
+                        [str(pair / "guizhou_major_projects_investment_measures_2022.txt")], pack)
+    assert isinstance(c, Comparison)
+    dropped = {(p.base.section, p.base.text) for p in c.pairs if p.verdict == "missing" and p.base}
+    assert not {t for sec, t in dropped if sec.startswith(("一/5", "一/7", "二/9"))}, dropped
+    assert any("3万公里" in t for _, t in dropped), dropped
+
+
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
     """An article's amount written before its numbered points (第二条 …最高500万元：（一）…) lies
     in no item, yet it is the article's; a complete article-by-article text is not truncated."""

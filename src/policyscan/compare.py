@@ -482,13 +482,23 @@ def _date_of(doc: Document, fact: Fact) -> str | None:
 
 
 def _in_scope(pack: RulePack, c: Comparison) -> tuple[set[int], set[int]]:
-    """Starts of the BASE and OTHER items whose facts are compared one by one: BASE items
-    in a chapter OTHER takes up (an item of it has a counterpart) and not past a truncated
-    OTHER's end; every OTHER item."""
-    taken_chapters = {_chapter(c.base, p.base) for p in c.items}
+    """Starts of the BASE and OTHER items whose facts are compared one by one: every OTHER
+    item; BASE items not past a truncated OTHER's end, in a chapter OTHER takes up (an item
+    of it has a counterpart). An OTHER that takes up only a small part of BASE's items
+    implements that part (a province's investment measures against the nation's whole
+    economic package): then a chapter is in scope only where OTHER takes up most of its items,
+    and elsewhere only the items it takes up."""
+    cues = pack.tables["cues"]
+    paired = {p.base.start for p in c.items}
+    per_chapter: dict[int, list[bool]] = {}
+    for s in c.base_items:
+        per_chapter.setdefault(_chapter(c.base, s), []).append(s.start in paired)
+    partial = len(paired) < float(cues.get("partial_coverage", 0.4)) * len(c.base_items)
+    share = float(cues.get("partial_chapter_share", 0.5)) if partial else 0.0
+    taken_chapters = {ch for ch, flags in per_chapter.items() if any(flags) and sum(flags) >= share * len(flags)}
     unreached = {s.start for s in c.not_reached}
-    base = {s.start for s in c.base_items
-            if _chapter(c.base, s) in taken_chapters and s.start not in unreached}
+    base = {s.start for s in c.base_items if (s.start in paired or _chapter(c.base, s) in taken_chapters)
+            and s.start not in unreached}
     return base, {s.start for s in c.other_items}
 
 
