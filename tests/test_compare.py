@@ -33,6 +33,7 @@ from policyscan.compare import (
     deadline_verdict,
     duty_holders,
     quota_verdict,
+    territory_level,
     unit_name,
 )
 from policyscan.load import read_document
@@ -533,6 +534,23 @@ def test_a_citys_total_and_a_districts_share_are_not_one_target(pack) -> None:
     assert rows(city, district) == {("missing", "8000个", None), ("added", None, "500个"),
                                     ("same", "达到35%", "达到35%")}
     assert ("looser", "8000个", "500个") in rows(city, district.replace("全区", "全市"))
+
+
+CITY_WORDS = "一、总体目标。到2028年，全区营业收入达到2300亿元，占全市比重提高，全市排名靠前，全市领先。\n"
+TIED_WORDS = "一、总体目标。到2028年，全区营业收入达到2300亿元，占全市比重提高，全区企业数量增加，全市排名靠前。\n"
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    # the issuer says it, whatever words the text uses most (Jing'an 2026, Shanghai 2025, Guizhou 2022)
+    ("上海市静安区人民政府办公室关于转发区发展改革委《静安区工作方案》的通知\n" + CITY_WORDS, "county"),
+    ("上海市人民政府办公厅关于印发《本市三年行动计划》的通知\n" + TIED_WORDS, "city"),
+    ("贵州省人民政府办公厅关于印发若干措施的通知\n" + TIED_WORDS, "province"),
+    # no issuer: the words it uses most, the lower on a tie (a district speaks of its city too)
+    (CITY_WORDS, "city"),
+    (TIED_WORDS, "county"),
+])
+def test_a_documents_level_is_its_issuers(pack, text: str, level: str) -> None:
+    assert territory_level(pack, analyse_text(text, name="plan.txt", pack=pack)) == level
 
 
 def test_a_county_names_the_citys_bodies_by_their_short_names(pack) -> None:

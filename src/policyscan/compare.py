@@ -751,12 +751,18 @@ def _tally(pack: RulePack, doc: Document, fact: Fact) -> bool:
 
 
 def territory_level(pack: RulePack, doc: Document) -> str | None:
-    """The level of the territory a document speaks for: the one whose words (全国; 全省, 本省;
-    全市, 本市; 全区, 本区, 全县…) it uses most, or None where it uses none."""
-    counts = {level: sum(doc.shadow.count(w) for w in words)
-              for level, words in pack.tables["cues"].get("territory_words", {}).items()}
-    best = max(counts, key=counts.__getitem__, default=None)
-    return best if best is not None and counts[best] else None
+    """The level of the territory a document speaks for: its issuer's (上海市静安区人民政府办公室:
+    a district), else the one whose words (全国; 全省, 本省; 全市, 本市; 全区, 本区, 全县…) it uses
+    most, the lower on a tie; None where it says neither."""
+    cues = pack.tables["cues"]
+    issuer = " ".join(filter(None, (doc.meta.issuer, doc.meta.title)))
+    for level, patterns in cues.get("issuer_levels", {}).items():
+        if issuer and any(regex.search(p, issuer) for p in patterns):
+            return level
+    counts = [(level, sum(doc.shadow.count(w) for w in words))
+              for level, words in cues.get("territory_words", {}).items()]  # highest level first
+    best = max(counts, key=lambda lc: (lc[1], counts.index(lc)), default=None)
+    return best[0] if best is not None and best[1] else None
 
 
 def _total(pack: RulePack, doc: Document, fact: Fact) -> bool:
