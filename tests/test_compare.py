@@ -646,6 +646,17 @@ def test_an_implementation_of_a_part_leaves_the_rest_out_of_scope(pack) -> None:
     assert any("3万公里" in t for _, t in dropped), dropped
 
 
+def test_each_documents_own_term_is_no_difference(pack) -> None:
+    """Changsha's measures take effect on 2025-07-14 for a year, Liuyang's on 2025-08-01: each
+    document's own term, not a deadline moved or a quota added."""
+    task = "一、鼓励以旧换新。对出售自有住房并在一年内重新购买住房的，给予购房补贴。\n"
+    base = analyse_text(task + "二、本通知自2025年7月14日起施行，有效期至2026年7月13日。\n", name="base.txt", pack=pack)
+    other = analyse_text(task + "二、本措施自2025年8月1日起施行，有效期一年。\n", name="other.txt", pack=pack)
+    assert [f for f in other.facts if f.kind == "deadline"], "extraction still reports the date"
+    rows = [(p.kind, p.verdict) for p in compare(pack, base, other).pairs]
+    assert rows == [("quota", "same")]  # 一年内 of the task; nothing of the terms
+
+
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
     """An article's amount written before its numbered points (第二条 …最高500万元：（一）…) lies
     in no item, yet it is the article's; a complete article-by-article text is not truncated."""

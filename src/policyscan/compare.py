@@ -517,13 +517,23 @@ def _item_of(doc: Document, items: list[Section], fact: Fact) -> Section | None:
     return found
 
 
-def _counted(c: Comparison, side: str, fact: Fact, scope: set[int], context: frozenset[int]) -> bool:
+def _states_own_term(pack: RulePack, doc: Document, fact: Fact) -> bool:
+    """A fact of the sentence that says when the document itself takes effect or lapses
+    (本措施自2025年8月1日起施行，有效期一年): each document's own term, not a target."""
+    pattern = pack.tables["cues"].get("document_term")
+    assert doc.breaks is not None, "compare takes analysed documents"
+    start, end = doc.breaks.sentence(fact.start)
+    return bool(pattern) and regex.search(pattern, doc.shadow[start:max(end, fact.end)]) is not None
+
+
+def _counted(pack: RulePack, c: Comparison, side: str, fact: Fact, scope: set[int], context: frozenset[int]) -> bool:
     """Whether a fact takes part in the comparison: it lies in a compared item, or outside
     any item within a goal (a preamble's 到2025年…达到…, not its look back or its setting);
-    not in a section that only states context; and, in BASE, it is not bound to a date
-    that had passed before OTHER was issued (an expired goal is not OTHER's to carry)."""
+    not in a section that only states context, nor in the document's statement of its own
+    term; and, in BASE, it is not bound to a date that had passed before OTHER was issued
+    (an expired goal is not OTHER's to carry)."""
     doc, items = (c.base, c.base_items) if side == "base" else (c.other, c.other_items)
-    if any(s.start in context for s in doc.holders(fact.start)):
+    if any(s.start in context for s in doc.holders(fact.start)) or _states_own_term(pack, doc, fact):
         return False
     item = _item_of(doc, items, fact)
     if item is None and not any(f.kind == "target" and f.start <= fact.start < f.end for f in doc.facts):
@@ -697,9 +707,9 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
     (its goal restated in its tasks) is judged once, with the first statement."""
     cues = pack.tables["cues"]
     b_all = [f for f in c.base.facts if f.kind == "quota" and not _tally(pack, c.base, f)
-             and _counted(c, "base", f, scope[0], context[0])]
+             and _counted(pack, c, "base", f, scope[0], context[0])]
     o_all = [f for f in c.other.facts if f.kind == "quota" and not _tally(pack, c.other, f)
-             and _counted(c, "other", f, scope[1], context[1])]
+             and _counted(pack, c, "other", f, scope[1], context[1])]
     bags = {id(f): _subject_bag(pack, c.base, f) for f in b_all}
     bags.update({id(f): _subject_bag(pack, c.other, f) for f in o_all})
     b_restates, o_restates = _restatements(pack, b_all, bags), _restatements(pack, o_all, bags)
@@ -792,8 +802,8 @@ def _restatements(pack: RulePack, facts: list[Fact], bags: dict[int, Counter[str
 
 def _deadline_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
                    context: tuple[frozenset[int], frozenset[int]]) -> list[FactPair]:
-    b_facts = [f for f in c.base.facts if f.kind == "deadline" and _counted(c, "base", f, scope[0], context[0])]
-    o_facts = [f for f in c.other.facts if f.kind == "deadline" and _counted(c, "other", f, scope[1], context[1])]
+    b_facts = [f for f in c.base.facts if f.kind == "deadline" and _counted(pack, c, "base", f, scope[0], context[0])]
+    o_facts = [f for f in c.other.facts if f.kind == "deadline" and _counted(pack, c, "other", f, scope[1], context[1])]
     rows = _pair_facts(pack, c, "deadline", functools.partial(_context_bag, pack),
                        lambda b, o: b.fields.get("relation") == o.fields.get("relation"), b_facts, o_facts,
                        placed=True)
@@ -810,7 +820,7 @@ def _target_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]
     with no counterpart shows through its quotas and deadlines."""
     def qualitative(doc: Document, side: str, f: Fact, sc: set[int], ctx: frozenset[int]) -> bool:
         return (f.kind == "target" and not doc.facts_in("quota", f.start, f.end)
-                and _counted(c, side, f, sc, ctx))
+                and _counted(pack, c, side, f, sc, ctx))
 
     b_facts = [f for f in c.base.facts if qualitative(c.base, "base", f, scope[0], context[0])]
     o_facts = [f for f in c.other.facts if qualitative(c.other, "other", f, scope[1], context[1])]
