@@ -706,9 +706,9 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
     and a share, not a loosened target. A value OTHER repeats
     (its goal restated in its tasks) is judged once, with the first statement."""
     cues = pack.tables["cues"]
-    b_all = [f for f in c.base.facts if f.kind == "quota" and not _tally(pack, c.base, f)
+    b_all = [f for f in c.base.facts if f.kind == "quota" and not _tally(pack, c.base, f) and not _label_count(pack, f)
              and _counted(pack, c, "base", f, scope[0], context[0])]
-    o_all = [f for f in c.other.facts if f.kind == "quota" and not _tally(pack, c.other, f)
+    o_all = [f for f in c.other.facts if f.kind == "quota" and not _tally(pack, c.other, f) and not _label_count(pack, f)
              and _counted(pack, c, "other", f, scope[1], context[1])]
     bags = {id(f): _subject_bag(pack, c.base, f) for f in b_all}
     bags.update({id(f): _subject_bag(pack, c.other, f) for f in o_all})
@@ -746,6 +746,19 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
 
 
 _LISTED = regex.compile(r"(?:\p{Han}{1,6}、)+\p{Han}{1,6}等?$")
+
+
+_WORDED_COUNT = regex.compile(r"[一二两三四五六七八九十]{1,2}\p{Han}?$")
+
+
+def _label_count(pack: RulePack, fact: Fact) -> bool:
+    """A small count of things written in words with no comparator (两个维护, 三条控制线, 五个新城):
+    the name of a set, not a target to reach. Durations and frequencies (五年, 一次) stay."""
+    cues = pack.tables["cues"]
+    value = fact.fields.get("value")
+    return (fact.fields.get("cmp") == "=" and fact.fields.get("unit") in cues.get("label_count_units", [])
+            and value is not None and value <= float(cues.get("label_count_max", 10))
+            and _WORDED_COUNT.match(fact.text) is not None)
 
 
 def _tally(pack: RulePack, doc: Document, fact: Fact) -> bool:
