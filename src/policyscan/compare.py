@@ -520,17 +520,17 @@ def _item_of(doc: Document, items: list[Section], fact: Fact) -> Section | None:
 def _states_own_term(pack: RulePack, doc: Document, fact: Fact) -> bool:
     """A fact of the sentence that says when the document itself takes effect or lapses
     (本措施自2025年8月1日起施行，有效期一年): each document's own term, not a target."""
-    pattern = pack.tables["cues"].get("document_term")
+    pattern = pack.compile_list("document_term_sentences")
     assert doc.breaks is not None, "compare takes analysed documents"
     start, end = doc.breaks.sentence(fact.start)
-    return bool(pattern) and regex.search(pattern, doc.shadow[start:max(end, fact.end)]) is not None
+    return pattern is not None and pattern.search(doc.shadow, start, max(end, fact.end)) is not None
 
 
 def _counted(pack: RulePack, c: Comparison, side: str, fact: Fact, scope: set[int], context: frozenset[int]) -> bool:
     """Whether a fact takes part in the comparison: it lies in a compared item, or outside
     any item within a goal (a preamble's 到2025年…达到…, not its look back or its setting);
-    not in a section that only states context, nor in the document's statement of its own
-    term; and, in BASE, it is not bound to a date that had passed before OTHER was issued
+    not in a section that only states context, nor in a sentence that states the document's
+    own term (本措施自2025年8月1日起施行); and, in BASE, it is not bound to a date that had passed before OTHER was issued
     (an expired goal is not OTHER's to carry)."""
     doc, items = (c.base, c.base_items) if side == "base" else (c.other, c.other_items)
     if any(s.start in context for s in doc.holders(fact.start)) or _states_own_term(pack, doc, fact):
