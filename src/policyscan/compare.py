@@ -530,8 +530,8 @@ def _counted(pack: RulePack, c: Comparison, side: str, fact: Fact, scope: set[in
     """Whether a fact takes part in the comparison: it lies in a compared item, or outside
     any item within a goal (a preamble's 到2025年…达到…, not its look back or its setting);
     not in a section that only states context, nor in a sentence that states the document's
-    own term (本措施自2025年8月1日起施行); and, in BASE, it is not bound to a date that had passed before OTHER was issued
-    (an expired goal is not OTHER's to carry)."""
+    own term (本措施自2025年8月1日起施行); and, in BASE, it is not bound to a date that had
+    passed before OTHER was issued (an expired goal is not OTHER's to carry)."""
     doc, items = (c.base, c.base_items) if side == "base" else (c.other, c.other_items)
     if any(s.start in context for s in doc.holders(fact.start)) or _states_own_term(pack, doc, fact):
         return False
@@ -706,10 +706,10 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
     and a share, not a loosened target. A value OTHER repeats
     (its goal restated in its tasks) is judged once, with the first statement."""
     cues = pack.tables["cues"]
-    b_all = [f for f in c.base.facts if f.kind == "quota" and not _tally(pack, c.base, f) and not _label_count(pack, f)
-             and _counted(pack, c, "base", f, scope[0], context[0])]
-    o_all = [f for f in c.other.facts if f.kind == "quota" and not _tally(pack, c.other, f) and not _label_count(pack, f)
-             and _counted(pack, c, "other", f, scope[1], context[1])]
+    b_all = [f for f in c.base.facts if f.kind == "quota" and not _tally(pack, c.base, f)
+             and not _label_count(pack, f) and _counted(pack, c, "base", f, scope[0], context[0])]
+    o_all = [f for f in c.other.facts if f.kind == "quota" and not _tally(pack, c.other, f)
+             and not _label_count(pack, f) and _counted(pack, c, "other", f, scope[1], context[1])]
     bags = {id(f): _subject_bag(pack, c.base, f) for f in b_all}
     bags.update({id(f): _subject_bag(pack, c.other, f) for f in o_all})
     b_restates, o_restates = _restatements(pack, b_all, bags), _restatements(pack, o_all, bags)
