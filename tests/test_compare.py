@@ -26,6 +26,7 @@ from policyscan.compare import (
     VERDICTS,
     Comparison,
     FactPair,
+    _same_body,
     body_name,
     canonical,
     compare,
@@ -668,6 +669,29 @@ def test_a_small_count_in_words_names_a_set(pack) -> None:
     rows = [(p.verdict, p.base.text if p.base else None, p.other.text if p.other else None)
             for p in compare(pack, base, other).pairs if p.kind == "quota"]
     assert rows == [("stricter", "五年", "三年")] or rows == [("looser", "五年", "三年")], rows
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("教育部门", "教育厅", True),  # MOE 2019 / Sichuan 2020 vocational enrolment
+    ("退役军人事务部门", "退役军人厅", True),
+    ("农业农村部", "农业农村局", True),  # one function, a kind per level
+    ("教育部门", "财政厅", False),
+    ("人防办", "人社局", False),
+])
+def test_bodies_of_one_function_across_levels(pack, a: str, b: str, same: bool) -> None:
+    assert _same_body(pack, a, b) is same
+
+
+def test_a_body_the_directive_never_charged_is_an_added_lead(pack) -> None:
+    """Sichuan's plan charges its education department as the nation's did, and also its
+    health commission, which the national plan never names there: an added lead."""
+    tail = "（二）加强宣传。做好政策宣传解读。\n"
+    base = analyse_text("（一）做好宣传动员。教育部门负责应届毕业生的宣传动员。\n" + tail, name="base.txt", pack=pack)
+    other = analyse_text("（一）做好宣传动员。教育厅负责组织应届毕业生的宣传动员。省卫生健康委负责组织在岗基层医疗卫生人员"
+                         "宣传动员。\n" + tail, name="other.txt", pack=pack)
+    rows = {(p.verdict, tuple(p.base_units), tuple(p.other_units)) for p in compare(pack, base, other).pairs
+            if p.kind == "lead"}
+    assert rows == {("same", ("教育部门",), ("教育厅",)), ("added", (), ("省卫生健康委",))}
 
 
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:

@@ -927,10 +927,19 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
                 rows.append(FactPair("lead", b_group[0], o_group[0], "same" if same else "different", sim,
                                      "" if b_units == o_units else f"{'、'.join(b_units)} → {'、'.join(o_units)}",
                                      base_units=b_units, other_units=o_units))
+    # an assignment OTHER adds: in an item that implements nothing of BASE, or whose BASE items
+    # assign nothing; or, beside its counterparts' assignments, to bodies none of those names
+    # (省卫生健康委负责… beside the nation's 教育部门负责…；退役军人事务部门负责…)
+    named_in_base: dict[int, set[str]] = {}
+    for p in c.items:
+        named_in_base.setdefault(p.other.start, set()).update(
+            n for g in in_charge(c.base, p.base) for n in names(g))
+    answered = {id(r.other) for r in rows if r.other is not None}
     for item in c.other_items:
-        if item.start in assigned_in_base:
-            continue
         for o_group in in_charge(c.other, item):
+            if item.start in assigned_in_base and (id(o_group[0]) in answered or any(
+                    _same_body(pack, n, b) for n in names(o_group) for b in named_in_base.get(item.start, ()))):
+                continue
             rows.append(FactPair("lead", None, o_group[0], "added", detail="、".join(listed(o_group)),
                                  other_units=listed(o_group)))
     return rows
@@ -939,13 +948,27 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
 def _same_body(pack: RulePack, a: str, b: str) -> bool:
     """Two level-free names of one body: equal; one ends with the other where the shorter
     says more than its kind (住房城乡建设管理委 / 建设管理委, 住房保障房屋管理局 / 房屋管理局;
-    not 管理局 alone); or the shorter is the longer's short name (住建局 / 住房和城乡建设局)."""
+    not 管理局 alone); the shorter is the longer's short name (住建局 / 住房和城乡建设局); or,
+    their kinds aside, one names the function the other begins with (教育部门 / 教育厅,
+    退役军人事务部门 / 退役军人厅)."""
     short, long = sorted((a, b), key=len)
     if short == long:
         return True
     if len(short) >= int(pack.tables["cues"].get("body_suffix_min_chars", 4)) and long.endswith(short):
         return True
-    return len(short) >= 3 and short[0] == long[0] and _subsequence(short, long)
+    if len(short) >= 3 and short[0] == long[0] and _subsequence(short, long):
+        return True
+    short_stem, long_stem = sorted((_body_stem(pack, a), _body_stem(pack, b)), key=len)
+    return len(short_stem) >= 2 and long_stem.startswith(short_stem)
+
+
+def _body_stem(pack: RulePack, name: str) -> str:
+    """A body's name without its kind, which differs by level for one function: 教育部 / 教育厅 /
+    教育局, and 教育部门 where a directive speaks of such bodies everywhere (退役军人事务部门 /
+    退役军人厅 in the MOE 2019 and Sichuan 2020 vocational-enrolment plans)."""
+    kinds = sorted(pack.tables["cues"].get("body_kinds", []), key=len, reverse=True)
+    kind = next((k for k in kinds if name.endswith(k) and len(name) > len(k)), "")
+    return name[:len(name) - len(kind)]
 
 
 def _subsequence(short: str, long: str) -> bool:
