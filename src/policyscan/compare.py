@@ -779,13 +779,20 @@ def territory_level(pack: RulePack, doc: Document) -> str | None:
     most, the lower on a tie; None where it says neither."""
     cues = pack.tables["cues"]
     issuer = " ".join(filter(None, (doc.meta.issuer, doc.meta.title)))
-    for level, patterns in cues.get("issuer_levels", {}).items():
-        if issuer and any(regex.search(p, issuer) for p in patterns):
+    for level, pattern in _issuer_levels(pack):
+        if issuer and pattern.search(issuer):
             return level
     counts = [(level, sum(doc.shadow.count(w) for w in words))
               for level, words in cues.get("territory_words", {}).items()]  # highest level first
     best = max(counts, key=lambda lc: (lc[1], counts.index(lc)), default=None)
     return best[0] if best is not None and best[1] else None
+
+
+@functools.lru_cache(maxsize=8)
+def _issuer_levels(pack: RulePack) -> list[tuple[str, regex.Pattern[str]]]:
+    """(level, one pattern of its issuers' names), lowest level first, compiled once per pack."""
+    return [(level, regex.compile("|".join(f"(?:{p})" for p in patterns)))
+            for level, patterns in pack.tables["cues"].get("issuer_levels", {}).items() if patterns]
 
 
 def _total(pack: RulePack, doc: Document, fact: Fact) -> bool:
@@ -966,9 +973,14 @@ def _body_stem(pack: RulePack, name: str) -> str:
     """A body's name without its kind, which differs by level for one function: 教育部 / 教育厅 /
     教育局, and 教育部门 where a directive speaks of such bodies everywhere (退役军人事务部门 /
     退役军人厅 in the MOE 2019 and Sichuan 2020 vocational-enrolment plans)."""
-    kinds = sorted(pack.tables["cues"].get("body_kinds", []), key=len, reverse=True)
-    kind = next((k for k in kinds if name.endswith(k) and len(name) > len(k)), "")
+    kind = next((k for k in _body_kinds(pack) if name.endswith(k) and len(name) > len(k)), "")
     return name[:len(name) - len(kind)]
+
+
+@functools.lru_cache(maxsize=8)
+def _body_kinds(pack: RulePack) -> tuple[str, ...]:
+    """The pack's body kinds, longest first (行政部门 before 部门 before 部)."""
+    return tuple(sorted(pack.tables["cues"].get("body_kinds", []), key=len, reverse=True))
 
 
 def _subsequence(short: str, long: str) -> bool:
