@@ -149,10 +149,7 @@ def wrapped_line_breaks(text: str, pack: RulePack) -> list[tuple[int, int]]:
     (nearly) that width that ends without closing punctuation continues on the next line,
     across blank lines and page numbers, unless the next line opens a heading. Returns the
     spans to remove (from the line's end to the next line's text)."""
-    lines, offset = [], 0
-    for raw in text.split("\n"):
-        lines.append((offset, raw.rstrip()))
-        offset += len(raw) + 1
+    lines = _lines(text)
     widths = [_display_width(line) for _, line in lines]
     long_widths = [w for w in widths if w >= 20]
     if len(long_widths) < _MIN_WRAPPED_LINES:
@@ -181,6 +178,18 @@ _CONTINUING_MARKS = ",，、"  # a line that ends so has not ended its sentence
 _PROSE_LINE = 20  # characters: a line this long is a paragraph (or a piece of one), not a title
 _CONTINUATION_MIN = 8  # characters: a shorter next line is a table cell or a label, not a sentence's rest
 _SENTENCE_LINE_SHARE = 0.7  # share of paragraph lines ending a sentence: punctuation not lost
+_WORD_END = regex.compile(r"[\p{Han}\d%]")  # a line cut mid-clause ends on a character or a number
+_CLAUSE_MARK = regex.compile(r"[,，;；]")
+_REST_OPENING = regex.compile(r"[\p{Han}(（]")  # the rest of a sentence opens with a word or a bracket
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line without trailing spaces) for every line of a text."""
+    lines, offset = [], 0
+    for raw in text.split("\n"):
+        lines.append((offset, raw.rstrip()))
+        offset += len(raw) + 1
+    return lines
 
 
 def _next_text_line(lines: list[tuple[int, str]], i: int) -> int:
@@ -191,40 +200,36 @@ def _next_text_line(lines: list[tuple[int, str]], i: int) -> int:
     return j
 
 
-def broken_line_breaks(text: str, pack: RulePack) -> list[tuple[int, int]]:
+def broken_line_breaks(text: str, pack: RulePack, folded: str | None = None) -> list[tuple[int, int]]:
     """Line breaks a copy put inside a sentence of a text written one paragraph a line (a
     page break of the source: …在资料齐全的情况⏎⏎⏎下力争2个工作日内完成审批 in Susong's 2022
     housing measures; …转化项目清单，⏎构建“雄安研发、保定转化” in Baoding's 2026 work report).
 
     A paragraph line that ends with a comma continues on the next line; so does a line of
     clauses that ends without closing punctuation where the text's other paragraph lines
-    end theirs (the text has not lost its punctuation). The next line must read as the sentence's rest:
-    long enough, opening with a word or a bracket, not a heading. Returns the spans to remove."""
-    lines, offset = [], 0
-    for raw in text.split("\n"):
-        lines.append((offset, raw.rstrip()))
-        offset += len(raw) + 1
+    end theirs (the text has not lost its punctuation). The next line must read as the
+    sentence's rest: long enough, opening with a word or a bracket, not a heading. Returns
+    the spans to remove. ``folded``: the text's shadow, where it is at hand."""
+    lines = _lines(text)
     heading = pack.compile_list("heading_openings")
-
-    def is_heading(line: str) -> bool:
-        return heading is not None and bool(heading.match(shadow(line.lstrip())))
-
-    prose = [line.strip() for _, line in lines if len(line.strip()) >= _PROSE_LINE and not is_heading(line)]
+    folded_lines = _lines(folded if folded is not None else shadow(text))
+    headed = [heading is not None and bool(heading.match(line.lstrip())) for _, line in folded_lines]
+    prose = [line.strip() for (_, line), h in zip(lines, headed) if len(line.strip()) >= _PROSE_LINE and not h]
     punctuated = bool(prose) and sum(p[-1] in _LINE_END_MARKS for p in prose) >= _SENTENCE_LINE_SHARE * len(prose)
     spans = []
     for i, (start, line) in enumerate(lines):
         body = line.strip()
-        if len(body) < _PROSE_LINE or body[-1] in _LINE_END_MARKS or is_heading(line):
+        if len(body) < _PROSE_LINE or body[-1] in _LINE_END_MARKS or headed[i]:
             continue
-        if body[-1] not in _CONTINUING_MARKS and not (punctuated and regex.match(r"[\p{Han}\d%]", body[-1])
-                                                      and regex.search(r"[,，;；]", body)):
+        if body[-1] not in _CONTINUING_MARKS and not (punctuated and _WORD_END.match(body[-1])
+                                                      and _CLAUSE_MARK.search(body)):
             continue  # a line with no clause mark is a title, a label or chrome
         j = _next_text_line(lines, i)
         if j == len(lines):
             continue
         follow_start, follow = lines[j]
         rest = follow.lstrip()
-        if len(rest) < _CONTINUATION_MIN or not regex.match(r"[\p{Han}(（]", rest) or is_heading(rest):
+        if len(rest) < _CONTINUATION_MIN or not _REST_OPENING.match(rest) or headed[j]:
             continue
         spans.append((start + len(line), follow_start + len(follow) - len(rest)))
     return spans
@@ -232,8 +237,9 @@ def broken_line_breaks(text: str, pack: RulePack) -> list[tuple[int, int]]:
 
 def remove_noise(text: str, pack: RulePack, folded: str | None = None) -> Compaction | None:
     """The compact text without the pack's ``noise`` patterns (matched on the shadow) and
-    without line breaks inside a sentence (a wrap, a page break), or None when the text has neither. A pattern's ``replace`` stands in for what it removes
-    (a line break for a closing </p>); ``replace: unescape`` decodes an HTML entity."""
+    without line breaks inside a sentence (a wrap, a page break), or None when the text has
+    neither. A pattern's ``replace`` stands in for what it removes (a line break for a
+    closing </p>); ``replace: unescape`` decodes an HTML entity."""
     patterns = pack.noise_patterns
     if not patterns:
         return None
@@ -245,7 +251,7 @@ def remove_noise(text: str, pack: RulePack, folded: str | None = None) -> Compac
                 found.append((m.start(), order, m.end(),
                               html.unescape(text[m.start():m.end()]) if replacement == "unescape" else replacement))
     found.extend((start, len(patterns), end, "") for start, end in wrapped_line_breaks(text, pack))
-    found.extend((start, len(patterns), end, "") for start, end in broken_line_breaks(text, pack))
+    found.extend((start, len(patterns), end, "") for start, end in broken_line_breaks(text, pack, folded))
     if not found:
         return None
     found.sort()  # where two patterns match at one place, the earlier in the pack wins
