@@ -309,8 +309,8 @@ def align_items(pack: RulePack, base: Document, other: Document,
                 b_items: list[Section], o_items: list[Section]) -> list[ItemPair]:
     """Every pair of items that correspond. OTHER implements BASE, so each OTHER item takes
     the BASE item most like it, and, where that one is clearly alike, any other nearly as
-    like it (one OTHER item may merge several BASE items; a weak best match merges nothing); a BASE item also takes its own best counterparts when they are
-    clearly alike (a BASE item split over several OTHER items), but not a weak best match
+    like it (one OTHER item may merge several BASE items; a weak best match merges nothing);
+    a BASE item also takes its own best counterparts when they are clearly alike (a BASE item split over several OTHER items), but not a weak best match
     (a directive's chapter an implementation leaves out still has some nearest item), nor an
     OTHER item far closer to another BASE item (a deleted item's neighbour)."""
     cues = pack.tables["cues"]
@@ -343,6 +343,11 @@ def outline_pairs(pack: RulePack, base: Document, other: Document, items: list[I
     A chapter whose items scatter has none, unless OTHER repeats its heading."""
     majority = float(pack.tables["cues"].get("outline_majority", 0.6))
     found: dict[tuple[int, int], ItemPair] = {}
+
+    def pair(b: Section, o: Section) -> None:
+        found.setdefault((b.start, o.start), ItemPair(b, o, round(similarity(
+            pack, _item_bag(pack, base, b), _item_bag(pack, other, o)), 3)))
+
     for doc, partner, mine, theirs in ((base, other, "base", "other"), (other, base, "other", "base")):
         partner_sections = [t for t in partner.all_sections() if not partner.in_chrome(t.start, t.start + 1)]
         for section in doc.all_sections():
@@ -354,12 +359,9 @@ def outline_pairs(pack: RulePack, base: Document, other: Document, items: list[I
             if not holding:
                 continue
             counterpart = min(holding, key=lambda t: t.end - t.start)
-            b, o = (section, counterpart) if mine == "base" else (counterpart, section)
-            found.setdefault((b.start, o.start), ItemPair(b, o, round(similarity(
-                pack, _item_bag(pack, base, b), _item_bag(pack, other, o)), 3)))
+            pair(*((section, counterpart) if mine == "base" else (counterpart, section)))
     for b, o in _same_headings(pack, base, other):
-        found.setdefault((b.start, o.start), ItemPair(b, o, round(similarity(
-            pack, _item_bag(pack, base, b), _item_bag(pack, other, o)), 3)))
+        pair(b, o)
     return sorted(found.values(), key=lambda p: (p.base.start, p.other.start))
 
 
@@ -375,12 +377,12 @@ def _same_headings(pack: RulePack, base: Document, other: Document) -> list[tupl
 
     waiting: dict[str, list[Section]] = {}
     for t in other.all_sections():
-        if not other.in_chrome(t.start, t.start + 1) and len(key(t)) >= min_chars:
-            waiting.setdefault(key(t), []).append(t)
+        if not other.in_chrome(t.start, t.start + 1) and len(heading := key(t)) >= min_chars:
+            waiting.setdefault(heading, []).append(t)
     pairs = []
     for s in base.all_sections():
-        if not base.in_chrome(s.start, s.start + 1) and waiting.get(key(s)):
-            pairs.append((s, waiting[key(s)].pop(0)))
+        if not base.in_chrome(s.start, s.start + 1) and (same := waiting.get(key(s))):
+            pairs.append((s, same.pop(0)))
     return pairs
 
 
@@ -746,8 +748,6 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
 
 
 _LISTED = regex.compile(r"(?:\p{Han}{1,6}、)+\p{Han}{1,6}等?$")
-
-
 _WORDED_COUNT = regex.compile(r"[一二两三四五六七八九十]{1,2}\p{Han}?$")
 
 
@@ -992,7 +992,8 @@ def _subsequence(short: str, long: str) -> bool:
 
 def _shared_bodies(pack: RulePack, a: frozenset[str], b: frozenset[str]) -> float:
     """Share (0-1) of the names of two assignments that have a counterpart on the other side."""
-    found = sum(any(_same_body(pack, x, y) for y in b) for x in a) + sum(any(_same_body(pack, y, x) for x in a) for y in b)
+    found = (sum(any(_same_body(pack, x, y) for y in b) for x in a)
+             + sum(any(_same_body(pack, x, y) for x in a) for y in b))  # _same_body is symmetric
     return found / ((len(a) + len(b)) or 1)
 
 
@@ -1000,10 +1001,11 @@ def _area_wide(pack: RulePack, name: str) -> bool:
     """各区政府, 相关区政府, 有关部门, 乡镇政府, 高新区管委会: units that stand for every area
     or office, or for an area's (or a development zone's) own government, not a department."""
     cues = pack.tables["cues"]
+    level_free = unit_name(pack, name)
     return (name.startswith(tuple(cues.get("unit_qualifiers", []))) or name in pack.lists["generic_units"]
-            or unit_name(pack, name) in cues.get("territorial_bodies", [])
+            or level_free in cues.get("territorial_bodies", [])
             or name.endswith(tuple(cues.get("territorial_suffixes", [])))
-            or unit_name(pack, name).startswith(tuple(cues.get("territorial_prefixes", []))))
+            or level_free.startswith(tuple(cues.get("territorial_prefixes", []))))
 
 
 def _unqualified(pack: RulePack, name: str) -> str:
