@@ -891,6 +891,23 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
     def listed(facts: list[Fact]) -> list[str]:
         return list(dict.fromkeys(f.fields["name"] for f in facts))
 
+    def kept_subjects(item: Section, pairs: list[ItemPair]) -> list[FactPair]:
+        """The bodies a BASE item charges with its work without a role word (市住房城乡建设管理委要…),
+        where OTHER keeps the same bodies in charge of the items implementing it, by a role word or
+        as the subject of its sentences. A subject is weaker evidence than a role word: where OTHER
+        names other bodies, or none, nothing is reported."""
+        closest_first = sorted(pairs, key=lambda p: -p.similarity)
+        o_groups = [g for p in closest_first for g in in_charge(c.other, p.other, whole=True)
+                    + duty_holders(pack, c.other, p.other)]
+        sim = max((p.similarity for p in pairs), default=None)
+        found = []
+        for b_group in duty_holders(pack, c.base, item):
+            o_group = next((g for g in o_groups if _shared_bodies(pack, names(b_group), names(g)) == 1), None)
+            if o_group is not None:
+                found.append(FactPair("lead", b_group[0], o_group[0], "same", sim,
+                                      base_units=listed(b_group), other_units=listed(o_group)))
+        return found
+
     rows: list[FactPair] = []
     counterparts: dict[int, list[ItemPair]] = {}
     for p in c.items:
@@ -902,6 +919,8 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
         groups = in_charge(c.base, item)
         if groups:
             assigned_in_base.update(p.other.start for p in pairs)
+        elif item.start in base_scope:
+            rows.extend(kept_subjects(item, pairs))
         if not groups or item.start not in base_scope:
             continue
         closest_first = sorted(pairs, key=lambda p: -p.similarity)
