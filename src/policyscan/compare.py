@@ -908,7 +908,27 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
                                       base_units=listed(b_group), other_units=listed(o_group)))
         return found
 
+    def carried_one_by_one(doc: Document, b_group: list[Fact], candidates: list[list[Fact]]) -> list[tuple[Fact, Fact]]:
+        """Where a BASE sentence charges its bodies clause by clause (教育部门负责…；退役军人事务部门
+        负责…；人力资源社会保障部门、农业农村部门分别负责…), each unit with its counterpart among
+        the units OTHER charges, if every one has one: each body keeps its part, however OTHER
+        groups them (one sentence charging 教育厅, 退役军人厅, 人力资源社会保障厅, 农业农村部门
+        and three more). A list in one clause is one joint assignment, compared whole."""
+        assert doc.breaks is not None, "compare takes analysed documents"
+        if len({doc.breaks.clause(b.start)[0] for b in b_group}) < 2:
+            return []
+        o_units = [o for g in candidates for o in g]
+        kept = []
+        for b in b_group:
+            b_name = names([b])
+            o = next((o for o in o_units if _shared_bodies(pack, b_name, names([o])) == 1), None)
+            if o is None:
+                return []
+            kept.append((b, o))
+        return kept
+
     rows: list[FactPair] = []
+    carried_singly: list[tuple[Fact, Fact]] = []
     counterparts: dict[int, list[ItemPair]] = {}
     for p in c.items:
         counterparts.setdefault(p.base.start, []).append(p)
@@ -947,6 +967,11 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
                      for g in candidates]
             best = max(ranks)
             same = best[0] == 1
+            if not same and (kept := carried_one_by_one(c.base, b_group, candidates)):
+                carried_singly.extend(kept)
+                rows.extend(FactPair("lead", b, o, "same", sim, base_units=listed([b]), other_units=listed([o]))
+                            for b, o in kept)
+                continue
             chosen = [g for g, r in zip(candidates, ranks) if r == best] if same else [candidates[ranks.index(best)]]
             for o_group in chosen:
                 b_units, o_units = listed(b_group), listed(o_group)
@@ -961,11 +986,18 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
         named_in_base.setdefault(p.other.start, set()).update(
             n for g in in_charge(c.base, p.base) for n in names(g))
     answered = {id(r.other) for r in rows if r.other is not None}
+    singly = {id(o) for _, o in carried_singly}
     for item in c.other_items:
+        named = named_in_base.get(item.start, ())
         for o_group in in_charge(c.other, item):
-            if item.start in assigned_in_base and (id(o_group[0]) in answered or any(
-                    _same_body(pack, n, b) for n in names(o_group) for b in named_in_base.get(item.start, ()))):
-                continue
+            if item.start in assigned_in_base:
+                if any(id(f) in singly for f in o_group):  # the bodies beside those carried one by one
+                    o_group = [f for f in o_group if id(f) not in singly
+                               and not any(_same_body(pack, n, b) for n in names([f]) for b in named)]
+                    if not o_group:
+                        continue
+                elif id(o_group[0]) in answered or any(_same_body(pack, n, b) for n in names(o_group) for b in named):
+                    continue
             rows.append(FactPair("lead", None, o_group[0], "added", detail="、".join(listed(o_group)),
                                  other_units=listed(o_group)))
     return rows
