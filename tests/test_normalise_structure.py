@@ -243,6 +243,18 @@ def test_facts_written_in_chrome_are_dropped() -> None:
     assert not [f for f in doc.facts if doc.in_chrome(f.start, f.end)]
 
 
+def test_a_notices_list_of_attachments_is_no_task_item() -> None:
+    """附件：1.… ⏎ 2.… lists titles (MOE internship notice 2021, Yangpu drainage plan 2025);
+    an attachment's own text after it (附件1 and its table) is read as usual."""
+    text = ("一、强化监管\n各地要加强监管，做好实习管理工作。\n二、加强保障\n各地要落实经费。\n\n"
+            "附件：1.《职业学校学生实习管理规定》\n2.《职业学校学生岗位实习三方协议（示范文本）》\n\n"
+            "附件1\n职业学校学生实习管理规定\n实习时间一般不超过6个月。\n")
+    doc = analyse_text(text)
+    assert [s.path for s in doc.all_sections()] == ["一", "二"]
+    assert doc.in_chrome(text.index("2.《"), text.index("2.《") + 1)
+    assert [f.fields["value"] for f in doc.facts if f.kind == "quota"] == [6]
+
+
 # ---------------------------------------------------------------- document date
 
 @pytest.mark.parametrize(("key", "issued", "year"), [

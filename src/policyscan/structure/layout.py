@@ -36,18 +36,24 @@ class _Marker:
 
 
 def find_chrome(doc: Document, pack: RulePack) -> SpanSet:
-    """Spans of page furniture: whole lines that match a chrome pattern, and everything
+    """Spans of page furniture: whole lines that match a chrome pattern, a notice's list of
+    attachments (the 附件: line and the numbered titles right after it), and everything
     from a tail marker (download notices, 'related reading') to the end."""
     lines = pack.compile_list("chrome_lines")
     tail = pack.compile_list("chrome_tail")
+    opening, entry = pack.compile_list("attachment_openings"), pack.compile_list("attachment_entries")
     spans = SpanSet(front_matter_lines(doc.shadow, pack))
     offset = 0
+    in_attachments = False
     for line in doc.shadow.splitlines(keepends=True):
         body = line.strip()
         if tail is not None and body and tail.search(body):
             spans.add(offset, len(doc.shadow))
             break
-        if lines is not None and body and lines.search(body):
+        if body:
+            in_attachments = (opening is not None and opening.search(body) is not None) or (
+                in_attachments and entry is not None and entry.search(body) is not None)
+        if in_attachments or (lines is not None and body and lines.search(body)):
             spans.add(offset, offset + len(line))
         offset += len(line)
     return spans
