@@ -712,6 +712,20 @@ def test_bodies_charged_clause_by_clause_each_keep_their_part(pack) -> None:
                     ("same", ("农业农村部门",), ("农业农村部门",)), ("added", (), ("省总工会",))}
 
 
+def test_each_body_of_a_sentence_charging_two_is_paired_with_its_own(pack) -> None:
+    """Shanghai's rural-housing rules charge the city's and the district's construction bodies
+    in one sentence; Pudong's charge its district body alone: each BASE body is
+    a row of its own, the district body paired with the district body."""
+    tail = "第五条（规划）\n村民建房应当符合规划。\n"
+    base = analyse_text("第四条（管理部门）\n市住房城乡建设行政管理部门是本市村民建房的建筑活动主管部门，并负责农村建筑风貌的引导；"
+                        "区建设行政管理部门负责本辖区内村民建房的建筑活动监督管理。\n" + tail, name="base.txt", pack=pack)
+    other = analyse_text("第四条（管理部门）\n区建设行政管理部门是本区村民建房的建筑活动主管部门，负责本辖区内村民建房的建筑活动"
+                         "监督管理和农村建筑风貌的引导。\n" + tail, name="other.txt", pack=pack)
+    rows = {(p.verdict, p.base.start, tuple(p.other_units)) for p in compare(pack, base, other).pairs if p.kind == "lead"}
+    assert rows == {("same", base.text.index("市住房城乡建设"), ("区建设行政管理部门",)),
+                    ("same", base.text.index("区建设行政管理部门"), ("区建设行政管理部门",))}
+
+
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
     """An article's amount written before its numbered points (第二条 …最高500万元：（一）…) lies
     in no item, yet it is the article's; a complete article-by-article text is not truncated."""

@@ -913,9 +913,12 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
         负责…；人力资源社会保障部门、农业农村部门分别负责…), each unit with its counterpart among
         the units OTHER charges, if every one has one: each body keeps its part, however OTHER
         groups them (one sentence charging 教育厅, 退役军人厅, 人力资源社会保障厅, 农业农村部门
-        and three more). A list in one clause is one joint assignment, compared whole."""
-        assert doc.breaks is not None, "compare takes analysed documents"
-        if len({doc.breaks.clause(b.start)[0] for b in b_group}) < 2:
+        and three more; or 市住房城乡建设行政管理部门…；区建设行政管理部门负责… answered article
+        line by article line). A list no role word interrupts (责任单位：市交通委、市财政局，相关区政府)
+        is one joint assignment, compared whole."""
+        charging = pack.tables["cues"].get("role_words", [])
+        ordered = sorted(b_group, key=lambda f: f.start)
+        if not any(w in doc.shadow[a.end:b.start] for a, b in zip(ordered, ordered[1:]) for w in charging):
             return []
         o_units = [o for g in candidates for o in g]
         kept = []
@@ -959,6 +962,11 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             if not candidates:
                 rows.append(FactPair("lead", b_group[0], None, "missing", sim, base_units=listed(b_group)))
                 continue
+            if kept := carried_one_by_one(c.base, b_group, candidates):
+                carried_singly.extend(kept)
+                rows.extend(FactPair("lead", b, o, "same", sim, base_units=listed([b]), other_units=listed([o]))
+                            for b, o in kept)
+                continue
             # the same bodies; among equals, an assignment written the same way (a 责任单位 list),
             # then the one in the closest counterpart (max keeps the first of equals). Where
             # several counterparts each keep the same bodies in charge (one measure split over
@@ -967,11 +975,6 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
                      for g in candidates]
             best = max(ranks)
             same = best[0] == 1
-            if not same and (kept := carried_one_by_one(c.base, b_group, candidates)):
-                carried_singly.extend(kept)
-                rows.extend(FactPair("lead", b, o, "same", sim, base_units=listed([b]), other_units=listed([o]))
-                            for b, o in kept)
-                continue
             chosen = [g for g, r in zip(candidates, ranks) if r == best] if same else [candidates[ranks.index(best)]]
             for o_group in chosen:
                 b_units, o_units = listed(b_group), listed(o_group)
