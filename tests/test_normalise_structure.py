@@ -139,9 +139,10 @@ def test_numbers_in_text_are_not_headings() -> None:
 
 def test_decimal_outline_of_an_emergency_plan() -> None:
     """1.总则 / 1.1编制目的 / 3启用准备 / 3.2.1组织准备 (Shanghai's and Jiading's evacuation-shelter
-    plans 2024/2025); an amount opening a line (1.5万亩, 30万元) stays text."""
+    plans 2024/2025); an amount opening a line (1.5万亩, 30万元) stays text, and so does a box's
+    entry numbered with a leading zero (01 智能车间)."""
     text = ("1.总则\n1.1编制目的\n为做好转移安置工作。\n2.组织体系\n2.1区政府\n负责本区工作。\n3启用准备\n"
-            "3.2.1组织准备\n成立工作专班。\n1.5万亩农田纳入保障。\n30万元用于物资储备。\n")
+            "3.2.1组织准备\n成立工作专班。\n1.5万亩农田纳入保障。\n30万元用于物资储备。\n01 智能车间\n")
     doc = analyse_text(text)
     assert [s.path for s in doc.all_sections()] == ["1", "1/1.1", "2", "2/2.1", "3", "3/3.2.1"]
 
