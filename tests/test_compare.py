@@ -451,6 +451,17 @@ def test_lead_units_across_levels_and_synonyms(pack) -> None:
     assert [p for p in m.comparison.pairs if p.changed] == []
 
 
+@pytest.mark.parametrize(("name", "body"), [
+    ("四川省教育厅", "教育厅"),  # Sichuan thesis spot-check rules 2023
+    ("上海市应急管理局", "应急管理局"),  # Shanghai evacuation-shelter plan 2024
+    ("嘉定区应急管理局", "应急管理局"),
+    ("市场监管局", "市场监管局"),  # 市 opens the name's first word: no place
+    ("城市管理局", "城市管理局"),
+])
+def test_a_departments_place_is_not_its_name(pack, name: str, body: str) -> None:
+    assert body_name(pack, name) == body
+
+
 @pytest.mark.parametrize(("text", "bodies"), [
     # Shanghai farm machinery opinion 2022, 四(一); State Council guofa 2018 No. 42, (十九)
     ("（一）加强组织领导。各区农业农村部门和市属企业要根据生产实际情况，制定具体措施。\n",

@@ -265,6 +265,13 @@ def test_a_notices_list_of_attachments_is_no_task_item() -> None:
     assert [f.fields["value"] for f in doc.facts if f.kind == "quota"] == [6]
 
 
+def test_an_alias_gloss_is_read_through() -> None:
+    """四川省教育厅（以下简称“教育厅”）负责… (Sichuan thesis spot-check rules 2023): the gloss is
+    noise, the department is charged, and the fact keeps its text."""
+    doc = analyse_text("第二条 四川省教育厅（以下简称“教育厅”）负责全省本科毕业论文抽检实施工作。\n")
+    assert [(f.fields["name"], f.text) for f in doc.facts if f.kind == "unit"] == [("四川省教育厅", "四川省教育厅")]
+
+
 # ---------------------------------------------------------------- document date
 
 @pytest.mark.parametrize(("key", "issued", "year"), [

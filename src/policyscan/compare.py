@@ -680,7 +680,18 @@ def body_name(pack: RulePack, name: str) -> str:
     for body, words in pack.tables["cues"].get("vertical_bodies", {}).items():
         if any(word in name for word in words):
             return body
-    return canonical(pack, unit_name(pack, name))
+    return canonical(pack, unit_name(pack, _without_place(pack, name)))
+
+
+def _without_place(pack: RulePack, name: str) -> str:
+    """A department's name without the place it is named for (四川省教育厅 → 教育厅, 上海市绿化市容局
+    → 绿化市容局), where what is left starts with a word, as ``unit_name`` drops a bare level."""
+    place = pack.compile_list("place_prefixes")
+    m = place.match(name) if place is not None else None
+    if m is None or m.end() == len(name):
+        return name
+    rest = name[m.end():]
+    return rest if len(segment.words(pack, shadow(rest))[0][0]) >= 2 else name
 
 
 def unit_name(pack: RulePack, name: str) -> str:

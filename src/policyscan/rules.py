@@ -30,12 +30,13 @@ LIST_SECTIONS = ("noise", "chrome_lines", "chrome_tail", "title_lines", "heading
                  "unit_trailers", "lead_markers", "lead_first_conventions", "no_goal_headings",
                  "retrospective_headings", "heading_openings", "no_goal_markers", "duty_subjects",
                  "duty_separators", "document_term_sentences", "attachment_openings", "attachment_entries",
-                 "terms")
+                 "place_prefixes", "terms")
 # List sections whose entries are patterns: compiled once, when the pack is loaded.
 PATTERN_LISTS = ("chrome_lines", "chrome_tail", "title_lines", "org_patterns", "unit_trailers", "unit_separators",
                  "lead_markers", "lead_first_conventions", "no_goal_headings",
                  "retrospective_headings", "heading_openings", "no_goal_markers", "duty_subjects",
-                 "duty_separators", "document_term_sentences", "attachment_openings", "attachment_entries")
+                 "duty_separators", "document_term_sentences", "attachment_openings", "attachment_entries",
+                 "place_prefixes")
 _BLOCK_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Han}
 
 
