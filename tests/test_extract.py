@@ -342,6 +342,12 @@ def test_no_unit_without_a_role_word() -> None:
     assert facts(text, "unit") == []
 
 
+def test_a_name_opening_with_a_tasks_verb_is_prose() -> None:
+    """Sichuan labour education 2021: a mechanism described (建立政府负责、社会协同…), no body charged."""
+    doc = analyse_text("（五）加强安全风险防控。建立政府负责、社会协同、有关部门共同参与的安全管控机制。")
+    assert [f.fields["name"] for f in doc.facts if f.kind == "unit"] == []
+
+
 # ---------------------------------------------------------------- targets
 
 def test_goal_cue_target_with_quota(docs: dict[str, Document]) -> None:

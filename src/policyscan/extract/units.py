@@ -75,8 +75,11 @@ def _is_name(pack: RulePack, name: str) -> bool:
     """A name is kept when it is known, ends like an organisation, or is a bare level word
     (县、乡负主体责任); prose caught by a loose list boundary is not."""
     orgs, suffix, protected, prefixes = _lexicon(pack)
-    qualifiers = tuple(pack.tables["cues"].get("unit_qualifiers", []))
+    cues = pack.tables["cues"]
+    qualifiers = tuple(cues.get("unit_qualifiers", []))
     level = next((name[len(q):] for q in qualifiers if name.startswith(q)), name)  # 有关区 → 区
+    if name.startswith(tuple(cues.get("unit_prose_openings", []))) and name not in orgs:
+        return False
     return (name in orgs or level in prefixes or bool(suffix.search(name))
             or bool(protected and protected.fullmatch(name)))
 
