@@ -737,6 +737,18 @@ def test_each_body_of_a_sentence_charging_two_is_paired_with_its_own(pack) -> No
                     ("same", base.text.index("区建设行政管理部门"), ("区建设行政管理部门",))}
 
 
+def test_a_plan_period_both_documents_name_is_their_frame(pack) -> None:
+    """Shanghai's 15th-FYP housing plan and Minhang's: the district says “十五五”时期 more often
+    than the city; no restatement of the shared period is added. A period only OTHER names is."""
+    tail = "（二）加强保障。完善住房保障体系，做好政策宣传解读。\n"
+    base = analyse_text("（一）总体目标。“十五五”时期，全市住房发展取得新成效，完成旧住房改造。\n" + tail,
+                        name="base.txt", pack=pack)
+    other = analyse_text("（一）总体目标。“十五五”时期，全区住房发展取得新成效，完成旧住房改造。“十五五”期间，"
+                         "全区完善住房保障。2026年至2028年，全区新建保障房。\n" + tail, name="other.txt", pack=pack)
+    added = [p.other.text for p in compare(pack, base, other).pairs if p.kind == "deadline" and p.verdict == "added"]
+    assert added == ["2026年至2028年"]
+
+
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
     """An article's amount written before its numbered points (第二条 …最高500万元：（一）…) lies
     in no item, yet it is the article's; a complete article-by-article text is not truncated."""

@@ -841,7 +841,23 @@ def _deadline_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int
     for row in rows:
         if row.base is not None and row.other is not None:
             row.verdict, row.detail = deadline_verdict(row.base, row.other)
-    return rows
+    framed = [_periods(c.base), _periods(c.other)]
+    return [r for r in rows if not (r.base is None and _period(r.other) in framed[0]
+                                    or r.other is None and _period(r.base) in framed[1])]
+
+
+def _period(fact: Fact | None) -> tuple[str, str] | None:
+    """The span a deadline names as a period (“十五五”时期, 2026年至2030年), or None for a date."""
+    if fact is None or fact.fields.get("relation") != "during" or not fact.fields.get("begin"):
+        return None
+    return fact.fields["begin"], fact.fields.get("date") or ""
+
+
+def _periods(doc: Document) -> set[tuple[str, str] | None]:
+    """The periods a document names anywhere, its context included: a period both documents
+    name (“十五五”时期 in a city's plan and its district's) is their shared frame, neither added
+    nor dropped where one of them says it more often."""
+    return {_period(f) for f in doc.facts if f.kind == "deadline"} - {None}
 
 
 def _target_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
