@@ -890,9 +890,11 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
     keeps its body in charge (市住房城乡建设管理委牵头负责 ↔ 区建设管理委负责); a list of
     责任单位 without it has lost the lead. Where BASE puts areas in charge (各省级人民政府负责) and
     OTHER's items assign no unit at all, the bodies OTHER's sentences charge with the work
-    (各区农业农村部门和市属企业要…) are its counterpart: the level below carries it out. An
-    assignment of an OTHER item that implements nothing of BASE, or whose BASE items assign
-    nothing, is added."""
+    (各区农业农村部门和市属企业要…) are its counterpart: the level below carries it out. Bodies a
+    BASE sentence charges one by one are paired body by body; bodies a BASE item charges
+    without a role word (市住房城乡建设管理委要…) are a lead only where OTHER keeps them in
+    charge. An assignment of an OTHER item that implements nothing of BASE, or whose BASE
+    items assign nothing, is added."""
     units_of: dict[int, dict[int, list[Fact]]] = {}  # per document: item start → its units, lead-ins included
     for doc, items in ((c.base, c.base_items), (c.other, c.other_items)):
         units_of[id(doc)] = {}
@@ -935,7 +937,7 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
                                       base_units=listed(b_group), other_units=listed(o_group)))
         return found
 
-    def carried_one_by_one(doc: Document, b_group: list[Fact], candidates: list[list[Fact]]) -> list[tuple[Fact, Fact]]:
+    def carried_one_by_one(b_group: list[Fact], candidates: list[list[Fact]]) -> list[tuple[Fact, Fact]]:
         """Where a BASE sentence charges its bodies clause by clause (教育部门负责…；退役军人事务部门
         负责…；人力资源社会保障部门、农业农村部门分别负责…), each unit with its counterpart among
         the units OTHER charges, if every one has one: each body keeps its part, however OTHER
@@ -945,7 +947,7 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
         is one joint assignment, compared whole."""
         charging = pack.tables["cues"].get("role_words", [])
         ordered = sorted(b_group, key=lambda f: f.start)
-        if not any(w in doc.shadow[a.end:b.start] for a, b in zip(ordered, ordered[1:]) for w in charging):
+        if not any(w in c.base.shadow[a.end:b.start] for a, b in zip(ordered, ordered[1:]) for w in charging):
             return []
         o_units = [o for g in candidates for o in g]
         kept = []
@@ -989,7 +991,7 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             if not candidates:
                 rows.append(FactPair("lead", b_group[0], None, "missing", sim, base_units=listed(b_group)))
                 continue
-            if kept := carried_one_by_one(c.base, b_group, candidates):
+            if kept := carried_one_by_one(b_group, candidates):
                 carried_singly.extend(kept)
                 rows.extend(FactPair("lead", b, o, "same", sim, base_units=listed([b]), other_units=listed([o]))
                             for b, o in kept)
