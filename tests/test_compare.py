@@ -707,7 +707,8 @@ def test_a_body_the_directive_never_charged_is_an_added_lead(pack) -> None:
 
 def test_bodies_charged_clause_by_clause_each_keep_their_part(pack) -> None:
     """The nation charges each body in a clause of its own; Sichuan charges each counterpart
-    in one sentence beside bodies of its own: every national body is carried down, one row each.
+    in one sentence beside bodies of its own: every national body is carried down, one row each,
+    and each body of Sichuan's own is an added lead of its own.
     A list in one clause stays one joint assignment (see the county list test above)."""
     tail = "（二）加强宣传。做好政策宣传解读。\n"
     base = analyse_text("（一）做好宣传动员。教育部门负责应届毕业生的宣传动员；退役军人事务部门负责退役军人宣传动员；"
@@ -715,12 +716,14 @@ def test_bodies_charged_clause_by_clause_each_keep_their_part(pack) -> None:
                         name="base.txt", pack=pack)
     other = analyse_text("（一）做好宣传动员。教育厅负责组织应届毕业生的宣传动员；退役军人厅负责组织退役军人宣传动员；"
                          "人力资源社会保障厅负责组织农民工宣传动员；农业农村部门负责组织高素质农民宣传动员；"
-                         "省总工会负责做好宣传动员。\n" + tail, name="other.txt", pack=pack)
+                         "省卫生健康委负责组织在岗基层医疗卫生人员宣传动员；省总工会负责做好宣传动员。\n" + tail,
+                         name="other.txt", pack=pack)
     rows = {(p.verdict, tuple(p.base_units), tuple(p.other_units)) for p in compare(pack, base, other).pairs
             if p.kind == "lead"}
     assert rows == {("same", ("教育部门",), ("教育厅",)), ("same", ("退役军人事务部门",), ("退役军人厅",)),
                     ("same", ("人力资源社会保障部门",), ("人力资源社会保障厅",)),
-                    ("same", ("农业农村部门",), ("农业农村部门",)), ("added", (), ("省总工会",))}
+                    ("same", ("农业农村部门",), ("农业农村部门",)), ("added", (), ("省卫生健康委",)),
+                    ("added", (), ("省总工会",))}
 
 
 def test_each_body_of_a_sentence_charging_two_is_paired_with_its_own(pack) -> None:

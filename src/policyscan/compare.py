@@ -1023,12 +1023,12 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
         named = named_in_base.get(item.start, ())
         for o_group in in_charge(c.other, item):
             if item.start in assigned_in_base:
-                if any(id(f) in singly for f in o_group):  # the bodies beside those carried one by one
-                    o_group = [f for f in o_group if id(f) not in singly
-                               and not any(_same_body(pack, n, b) for n in names([f]) for b in named)]
-                    if not o_group:
-                        continue
-                elif id(o_group[0]) in answered or any(_same_body(pack, n, b) for n in names(o_group) for b in named):
+                if any(id(f) in singly for f in o_group):  # the bodies beside those carried one by one, each
+                    rows.extend(FactPair("lead", None, f, "added", detail=f.fields["name"], other_units=listed([f]))
+                                for f in o_group if id(f) not in singly
+                                and not any(_same_body(pack, n, b) for n in names([f]) for b in named))
+                    continue
+                if id(o_group[0]) in answered or any(_same_body(pack, n, b) for n in names(o_group) for b in named):
                     continue
             rows.append(FactPair("lead", None, o_group[0], "added", detail="、".join(listed(o_group)),
                                  other_units=listed(o_group)))
