@@ -752,6 +752,24 @@ def test_a_plan_period_both_documents_name_is_their_frame(pack) -> None:
     assert added == ["2026年至2028年"]
 
 
+def test_a_list_divided_among_sentences_keeps_each_body(pack) -> None:
+    """Shanghai's farmland plan 2021 charges a list of city bodies; Chongming's rules 2025 divide
+    the work, one district body leading each part: each is a body of the list, carried down.
+    A 责任单位 list naming some of them is a changed list (Jiading 2024), not divided."""
+    tail = "（二）加强宣传。做好政策宣传解读工作。\n"
+    base = analyse_text("（一）严格耕地用途管制。严格落实耕地利用优先序，加强大棚房问题整治和农村乱占耕地建房监管。"
+                        "（责任单位：市规划资源局、市农业农村委、市绿化市容局，各涉农区政府）\n" + tail,
+                        name="base.txt", pack=pack)
+    divided = analyse_text("（一）严格耕地用途管制。区级层面：区农业农村委负责牵头开展大棚房问题整治日常监管。"
+                           "区规划资源局负责牵头开展农村乱占耕地建房问题监管。\n" + tail, name="other.txt", pack=pack)
+    rows = {(p.verdict, tuple(p.base_units), tuple(p.other_units)) for p in compare(pack, base, divided).pairs
+            if p.kind == "lead"}
+    assert rows == {("same", ("市农业农村委",), ("区农业农村委",)), ("same", ("市规划资源局",), ("区规划资源局",))}
+    listed = analyse_text("（一）严格耕地用途管制。严格落实耕地利用优先序，加强大棚房问题整治和农村乱占耕地建房监管。"
+                          "（责任单位：区农业农村委、区规划资源局）\n" + tail, name="other.txt", pack=pack)
+    assert [p.verdict for p in compare(pack, base, listed).pairs if p.kind == "lead"] == ["different"]
+
+
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
     """An article's amount written before its numbered points (第二条 …最高500万元：（一）…) lies
     in no item, yet it is the article's; a complete article-by-article text is not truncated."""

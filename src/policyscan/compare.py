@@ -959,6 +959,23 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             kept.append((b, o))
         return kept
 
+    def divided(b_group: list[Fact], candidates: list[list[Fact]]) -> list[tuple[Fact, list[Fact]]]:
+        """Where OTHER divides a BASE list among sentences that each charge bodies of that list
+        (责任单位：市规划资源局、市农业农村委… answered by 区规划资源局负责牵头… and 区农业农村委
+        牵头…, Shanghai's farmland plan 2021 and Chongming's rules 2025), each such sentence with
+        the BASE unit it keeps in charge. Two or more of the list's bodies must be so divided,
+        and by sentences, not by lists like BASE's: a 责任单位 list of some of the bodies is a
+        changed list (责任单位：区建设管理委 against seven city bodies, Jiading 2024)."""
+        found = []
+        for g in (g for g in candidates if g[0].rule != b_group[0].rule):
+            b = next((b for b in b_group if any(_same_body(pack, x, y) for x in names([b]) for y in names(g))), None)
+            if b is not None and _kept_within(names(g), names(b_group)):
+                found.append((b, g))
+        return found if len({id(b) for b, _ in found}) >= 2 else []
+
+    def _kept_within(part: frozenset[str], whole: frozenset[str]) -> bool:
+        return all(any(_same_body(pack, x, y) for y in whole) for x in part)
+
     rows: list[FactPair] = []
     carried_singly: list[tuple[Fact, Fact]] = []
     counterparts: dict[int, list[ItemPair]] = {}
@@ -1004,6 +1021,10 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
                      for g in candidates]
             best = max(ranks)
             same = best[0] == 1
+            if not same and (shared_out := divided(b_group, candidates)):
+                rows.extend(FactPair("lead", b, g[0], "same", sim, base_units=listed([b]), other_units=listed(g))
+                            for b, g in shared_out)
+                continue
             chosen = [g for g, r in zip(candidates, ranks) if r == best] if same else [candidates[ranks.index(best)]]
             for o_group in chosen:
                 b_units, o_units = listed(b_group), listed(o_group)
