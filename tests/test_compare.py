@@ -705,21 +705,25 @@ def test_a_body_the_directive_never_charged_is_an_added_lead(pack) -> None:
     assert rows == {("same", ("教育部门",), ("教育厅",)), ("added", (), ("省卫生健康委",))}
 
 
+def lead_rows(pack, base_text: str, other_text: str) -> set[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """(verdict, BASE units, OTHER units) of every lead row comparing two texts."""
+    base = analyse_text(base_text, name="base.txt", pack=pack)
+    other = analyse_text(other_text, name="other.txt", pack=pack)
+    return {(p.verdict, tuple(p.base_units), tuple(p.other_units)) for p in compare(pack, base, other).pairs
+            if p.kind == "lead"}
+
+
 def test_bodies_charged_clause_by_clause_each_keep_their_part(pack) -> None:
     """The nation charges each body in a clause of its own; Sichuan charges each counterpart
     in one sentence beside bodies of its own: every national body is carried down, one row each,
     and each body of Sichuan's own is an added lead of its own.
     A list in one clause stays one joint assignment (see the county list test above)."""
     tail = "（二）加强宣传。做好政策宣传解读。\n"
-    base = analyse_text("（一）做好宣传动员。教育部门负责应届毕业生的宣传动员；退役军人事务部门负责退役军人宣传动员；"
-                        "人力资源社会保障部门、农业农村部门分别负责农民工和新型职业农民宣传动员。\n" + tail,
-                        name="base.txt", pack=pack)
-    other = analyse_text("（一）做好宣传动员。教育厅负责组织应届毕业生的宣传动员；退役军人厅负责组织退役军人宣传动员；"
-                         "人力资源社会保障厅负责组织农民工宣传动员；农业农村部门负责组织高素质农民宣传动员；"
-                         "省卫生健康委负责组织在岗基层医疗卫生人员宣传动员；省总工会负责做好宣传动员。\n" + tail,
-                         name="other.txt", pack=pack)
-    rows = {(p.verdict, tuple(p.base_units), tuple(p.other_units)) for p in compare(pack, base, other).pairs
-            if p.kind == "lead"}
+    rows = lead_rows(pack, "（一）做好宣传动员。教育部门负责应届毕业生的宣传动员；退役军人事务部门负责退役军人宣传动员；"
+                     "人力资源社会保障部门、农业农村部门分别负责农民工和新型职业农民宣传动员。\n" + tail,
+                     "（一）做好宣传动员。教育厅负责组织应届毕业生的宣传动员；退役军人厅负责组织退役军人宣传动员；"
+                     "人力资源社会保障厅负责组织农民工宣传动员；农业农村部门负责组织高素质农民宣传动员；"
+                     "省卫生健康委负责组织在岗基层医疗卫生人员宣传动员；省总工会负责做好宣传动员。\n" + tail)
     assert rows == {("same", ("教育部门",), ("教育厅",)), ("same", ("退役军人事务部门",), ("退役军人厅",)),
                     ("same", ("人力资源社会保障部门",), ("人力资源社会保障厅",)),
                     ("same", ("农业农村部门",), ("农业农村部门",)), ("added", (), ("省卫生健康委",)),
@@ -757,17 +761,14 @@ def test_a_list_divided_among_sentences_keeps_each_body(pack) -> None:
     the work, one district body leading each part: each is a body of the list, carried down.
     A 责任单位 list naming some of them is a changed list (Jiading 2024), not divided."""
     tail = "（二）加强宣传。做好政策宣传解读工作。\n"
-    base = analyse_text("（一）严格耕地用途管制。严格落实耕地利用优先序，加强大棚房问题整治和农村乱占耕地建房监管。"
-                        "（责任单位：市规划资源局、市农业农村委、市绿化市容局，各涉农区政府）\n" + tail,
-                        name="base.txt", pack=pack)
-    divided = analyse_text("（一）严格耕地用途管制。区级层面：区农业农村委负责牵头开展大棚房问题整治日常监管。"
-                           "区规划资源局负责牵头开展农村乱占耕地建房问题监管。\n" + tail, name="other.txt", pack=pack)
-    rows = {(p.verdict, tuple(p.base_units), tuple(p.other_units)) for p in compare(pack, base, divided).pairs
-            if p.kind == "lead"}
-    assert rows == {("same", ("市农业农村委",), ("区农业农村委",)), ("same", ("市规划资源局",), ("区规划资源局",))}
-    listed = analyse_text("（一）严格耕地用途管制。严格落实耕地利用优先序，加强大棚房问题整治和农村乱占耕地建房监管。"
-                          "（责任单位：区农业农村委、区规划资源局）\n" + tail, name="other.txt", pack=pack)
-    assert [p.verdict for p in compare(pack, base, listed).pairs if p.kind == "lead"] == ["different"]
+    task = "（一）严格耕地用途管制。严格落实耕地利用优先序，加强大棚房问题整治和农村乱占耕地建房监管。"
+    base = task + "（责任单位：市规划资源局、市农业农村委、市绿化市容局，各涉农区政府）\n" + tail
+    divided = ("（一）严格耕地用途管制。区级层面：区农业农村委负责牵头开展大棚房问题整治日常监管。"
+               "区规划资源局负责牵头开展农村乱占耕地建房问题监管。\n" + tail)
+    assert lead_rows(pack, base, divided) == {("same", ("市农业农村委",), ("区农业农村委",)),
+                                              ("same", ("市规划资源局",), ("区规划资源局",))}
+    listed = task + "（责任单位：区农业农村委、区规划资源局）\n" + tail
+    assert [verdict for verdict, _, _ in lead_rows(pack, base, listed)] == ["different"]
 
 
 def test_facts_in_a_sections_lead_in_take_part(pack) -> None:
