@@ -969,11 +969,11 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
         found = []
         for g in (g for g in candidates if g[0].rule != b_group[0].rule):
             b = next((b for b in b_group if any(_same_body(pack, x, y) for x in names([b]) for y in names(g))), None)
-            if b is not None and _kept_within(names(g), names(b_group)):
+            if b is not None and kept_within(names(g), names(b_group)):
                 found.append((b, g))
         return found if len({id(b) for b, _ in found}) >= 2 else []
 
-    def _kept_within(part: frozenset[str], whole: frozenset[str]) -> bool:
+    def kept_within(part: frozenset[str], whole: frozenset[str]) -> bool:
         return all(any(_same_body(pack, x, y) for y in whole) for x in part)
 
     rows: list[FactPair] = []
