@@ -670,13 +670,14 @@ def test_each_documents_own_term_is_no_difference(pack) -> None:
 
 
 def test_a_small_count_in_words_names_a_set(pack) -> None:
-    """三条控制线 and 四个中心 name sets of things and are neither
-    dropped nor added; 五年 of support is a duration and is compared (Qingdao / Laoshan 2023)."""
+    """三条控制线, 四个中心 and a project's 二期 (a table cell in Jiading 2024) name sets or phases of
+    things and are neither dropped nor added; 五年 of support is a duration and is compared
+    (Qingdao / Laoshan 2023)."""
     base = analyse_text("一、加强规划管控。严守三条控制线，给予五年房租补贴。\n二、加强宣传。做好宣传引导。\n",
                         name="base.txt", pack=pack)
-    other = analyse_text("一、加强规划管控。着力建设四个中心，给予三年房租补贴。\n二、加强宣传。做好宣传引导。\n",
-                         name="other.txt", pack=pack)
-    assert {f.text for f in base.facts + other.facts if f.kind == "quota"} >= {"三条", "四个"}
+    other = analyse_text("一、加强规划管控。着力建设四个中心，给予三年房租补贴。\n嘉北公园二期\n"
+                         "二、加强宣传。做好宣传引导。\n", name="other.txt", pack=pack)
+    assert {f.text for f in base.facts + other.facts if f.kind == "quota"} >= {"三条", "四个", "二期"}
     rows = [(p.verdict, p.base.text if p.base else None, p.other.text if p.other else None)
             for p in compare(pack, base, other).pairs if p.kind == "quota"]
     assert rows == [("stricter", "五年", "三年")] or rows == [("looser", "五年", "三年")], rows
