@@ -669,6 +669,16 @@ def test_each_documents_own_term_is_no_difference(pack) -> None:
     assert rows == [("quota", "same")]  # 一年内 of the task; nothing of the terms
 
 
+def test_a_count_of_listed_levels_with_a_gloss_sets_no_target(pack) -> None:
+    """镇（乡）、村两级 (Chongming farmland rules 2025): a list element may carry a gloss; the
+    count still only tallies the list."""
+    base = analyse_text("一、加强审核。规范宅基地审核管理。\n二、加强宣传。做好宣传引导。\n", name="base.txt", pack=pack)
+    other = analyse_text("一、加强审核。规范做好镇（乡）、村两级审核管理。\n二、加强宣传。做好宣传引导。\n",
+                         name="other.txt", pack=pack)
+    assert "两级" in {f.text for f in other.facts if f.kind == "quota"}
+    assert [p for p in compare(pack, base, other).pairs if p.kind == "quota"] == []
+
+
 def test_a_small_count_in_words_names_a_set(pack) -> None:
     """三条控制线, 四个中心 and a project's 二期 (a table cell in Jiading 2024) name sets or phases of
     things and are neither dropped nor added; 五年 of support is a duration and is compared

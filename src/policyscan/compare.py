@@ -758,7 +758,7 @@ def _quota_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]],
     return rows
 
 
-_LISTED = regex.compile(r"(?:\p{Han}{1,6}、)+\p{Han}{1,6}等?$")
+_LISTED = regex.compile(r"(?:\p{Han}{1,6}(?:\(\p{Han}{1,4}\))?、)+\p{Han}{1,6}(?:\(\p{Han}{1,4}\))?等?$")
 _WORDED_COUNT = regex.compile(r"[一二两三四五六七八九十]{1,2}\p{Han}?$")
 
 
