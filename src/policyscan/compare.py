@@ -310,9 +310,10 @@ def align_items(pack: RulePack, base: Document, other: Document,
     """Every pair of items that correspond. OTHER implements BASE, so each OTHER item takes
     the BASE item most like it, and, where that one is clearly alike, any other nearly as
     like it (one OTHER item may merge several BASE items; a weak best match merges nothing);
-    a BASE item also takes its own best counterparts when they are clearly alike (a BASE item split over several OTHER items), but not a weak best match
-    (a directive's chapter an implementation leaves out still has some nearest item), nor an
-    OTHER item far closer to another BASE item (a deleted item's neighbour)."""
+    a BASE item also takes its own best counterparts when they are clearly alike (a BASE item
+    split over several OTHER items), but not a weak best match (a directive's chapter an
+    implementation leaves out still has some nearest item), nor an OTHER item far closer to
+    another BASE item (a deleted item's neighbour)."""
     cues = pack.tables["cues"]
     title_weight = float(cues.get("item_title_weight", 0.3))
     threshold = float(cues.get("item_match_threshold", 0.2))
@@ -968,13 +969,10 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
         changed list (责任单位：区建设管理委 against seven city bodies, Jiading 2024)."""
         found = []
         for g in (g for g in candidates if g[0].rule != b_group[0].rule):
-            b = next((b for b in b_group if any(_same_body(pack, x, y) for x in names([b]) for y in names(g))), None)
-            if b is not None and kept_within(names(g), names(b_group)):
+            b = next((b for b in b_group if _covered(pack, names([b]), names(g))), None)
+            if b is not None and _covered(pack, names(g), names(b_group)) == len(names(g)):
                 found.append((b, g))
         return found if len({id(b) for b, _ in found}) >= 2 else []
-
-    def kept_within(part: frozenset[str], whole: frozenset[str]) -> bool:
-        return all(any(_same_body(pack, x, y) for y in whole) for x in part)
 
     rows: list[FactPair] = []
     carried_singly: list[tuple[Fact, Fact]] = []
@@ -1046,10 +1044,9 @@ def _lead_rows(pack: RulePack, c: Comparison, scope: tuple[set[int], set[int]]) 
             if item.start in assigned_in_base:
                 if any(id(f) in singly for f in o_group):  # the bodies beside those carried one by one, each
                     rows.extend(FactPair("lead", None, f, "added", detail=f.fields["name"], other_units=listed([f]))
-                                for f in o_group if id(f) not in singly
-                                and not any(_same_body(pack, n, b) for n in names([f]) for b in named))
+                                for f in o_group if id(f) not in singly and not _covered(pack, names([f]), named))
                     continue
-                if id(o_group[0]) in answered or any(_same_body(pack, n, b) for n in names(o_group) for b in named):
+                if id(o_group[0]) in answered or _covered(pack, names(o_group), named):
                     continue
             rows.append(FactPair("lead", None, o_group[0], "added", detail="、".join(listed(o_group)),
                                  other_units=listed(o_group)))
@@ -1094,11 +1091,15 @@ def _subsequence(short: str, long: str) -> bool:
     return all(ch in rest for ch in short)
 
 
+def _covered(pack: RulePack, a: Iterable[str], b: Iterable[str]) -> int:
+    """How many names of ``a`` name a body that ``b`` names too."""
+    others = list(b)
+    return sum(any(_same_body(pack, x, y) for y in others) for x in a)
+
+
 def _shared_bodies(pack: RulePack, a: frozenset[str], b: frozenset[str]) -> float:
     """Share (0-1) of the names of two assignments that have a counterpart on the other side."""
-    found = (sum(any(_same_body(pack, x, y) for y in b) for x in a)
-             + sum(any(_same_body(pack, x, y) for x in a) for y in b))  # _same_body is symmetric
-    return found / ((len(a) + len(b)) or 1)
+    return (_covered(pack, a, b) + _covered(pack, b, a)) / ((len(a) + len(b)) or 1)
 
 
 def _area_wide(pack: RulePack, name: str) -> bool:

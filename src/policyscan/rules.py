@@ -25,18 +25,14 @@ ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker 
 # Top-level sections of a pack and whether they hold a mapping or a list.
 MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms", "checks", "metadata", "word_frequency")
 SEVERITIES = ("error", "warning", "off")
-LIST_SECTIONS = ("noise", "chrome_lines", "chrome_tail", "title_lines", "headings", "orgs", "org_stems",
-                 "org_patterns", "org_prefixes", "generic_units", "unit_separators",
-                 "unit_trailers", "lead_markers", "lead_first_conventions", "no_goal_headings",
-                 "retrospective_headings", "heading_openings", "no_goal_markers", "duty_subjects",
-                 "duty_separators", "document_term_sentences", "attachment_openings", "attachment_entries",
-                 "place_prefixes", "terms")
 # List sections whose entries are patterns: compiled once, when the pack is loaded.
 PATTERN_LISTS = ("chrome_lines", "chrome_tail", "title_lines", "org_patterns", "unit_trailers", "unit_separators",
                  "lead_markers", "lead_first_conventions", "no_goal_headings",
                  "retrospective_headings", "heading_openings", "no_goal_markers", "duty_subjects",
                  "duty_separators", "document_term_sentences", "attachment_openings", "attachment_entries",
                  "place_prefixes")
+# Top-level sections of a pack that hold a list: the pattern lists and these.
+LIST_SECTIONS = (*PATTERN_LISTS, "noise", "headings", "orgs", "org_stems", "org_prefixes", "generic_units", "terms")
 _BLOCK_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Han}
 
 
