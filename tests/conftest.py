@@ -1,6 +1,10 @@
 """Fixtures shared across test modules."""
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 from sample_docs import NAMES
 
@@ -8,6 +12,16 @@ from policyscan.load import read_document
 from policyscan.model import Document
 from policyscan.pipeline import analyse
 from policyscan.rules import RulePack, load_pack
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled packs go to a cache of the test run's own (subprocesses inherit it), never the user's."""
+    config.policyscan_cache = tempfile.mkdtemp(prefix="policyscan-cache-")  # type: ignore[attr-defined]
+    os.environ["POLICYSCAN_CACHE_DIR"] = config.policyscan_cache  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(getattr(config, "policyscan_cache", ""), ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

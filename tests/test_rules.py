@@ -13,7 +13,8 @@ from policyscan.cli import app
 from policyscan.examples import run_examples
 from policyscan.model import RulePackError
 from policyscan.pipeline import analyse_text
-from policyscan.rules import builtin_rules_dir, load_pack
+from policyscan import rules as rules_module
+from policyscan.rules import RulePack, builtin_rules_dir, load_pack
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SAMPLE = SAMPLES / "001_98f145120425fdfb.txt"
@@ -279,3 +280,49 @@ def test_bad_list_or_heading_pattern_is_reported_at_load(tmp_path: Path, yaml_te
     pack_file.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(RulePackError, match=named):
         load_pack((str(pack_file),))
+
+
+# ------------------------------------------------------------------ compiled-pack cache
+
+def _fresh_load(extra: tuple[str, ...] = ()) -> RulePack:
+    """load_pack as a new process would run it: the in-process lru_cache emptied."""
+    rules_module._load_pack.cache_clear()
+    return load_pack(extra)
+
+
+def test_compiled_pack_is_cached_and_reused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    built = _fresh_load()
+    entries = list((tmp_path / "cache").glob("pack-*.pickle"))
+    assert len(entries) == 1
+    monkeypatch.setattr(rules_module, "_compile_pack", lambda *a: pytest.fail("the cache was not used"))
+    again = _fresh_load()
+    assert [(r.id, r.compiled.pattern) for r in again.rules] == [(r.id, r.compiled.pattern) for r in built.rules]
+    assert _facts("确保低收入群体年人均纯收入不低于8700元。", again, "quota")[0].fields["value"] == 8700
+
+
+def test_editing_a_user_pack_misses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    path = _write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
+    assert "user.wells" in [r.id for r in _fresh_load((str(path),)).rules]
+    _write(path, "rules:\n" + GOOD_RULE.format(rid="user.bores"))
+    ids = [r.id for r in _fresh_load((str(path),)).rules]
+    assert "user.bores" in ids and "user.wells" not in ids
+    assert len(list((tmp_path / "cache").glob("pack-*.pickle"))) == 2
+
+
+def test_a_broken_cache_entry_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYSCAN_CACHE_DIR", str(tmp_path / "cache"))
+    _fresh_load()
+    entry, = (tmp_path / "cache").glob("pack-*.pickle")
+    entry.write_bytes(b"not a pickle")
+    assert len(_fresh_load().rules) > 50
+    assert entry.read_bytes() != b"not a pickle"
+
+
+def test_an_empty_cache_dir_turns_the_cache_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYSCAN_CACHE_DIR", "")
+    monkeypatch.chdir(tmp_path)
+    assert rules_module.cache_dir() is None
+    assert len(_fresh_load().rules) > 50
+    assert not list(tmp_path.rglob("*.pickle"))

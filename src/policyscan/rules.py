@@ -9,13 +9,16 @@ See README "Rule-pack format".
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib.resources
+import logging
+import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import regex
-import yaml
 
 from .model import FACT_KINDS, RulePackError
 
@@ -33,6 +36,7 @@ PATTERN_LISTS = ("chrome_lines", "chrome_tail", "title_lines", "org_patterns", "
                  "place_prefixes")
 # Top-level sections of a pack that hold a list: the pattern lists and these.
 LIST_SECTIONS = (*PATTERN_LISTS, "noise", "headings", "orgs", "org_stems", "org_prefixes", "generic_units", "terms")
+_log = logging.getLogger(__name__)
 _BLOCK_REF = regex.compile(r"(?<!\\[pPN])\{([A-Za-z_][A-Za-z0-9_]*)\}")  # not \p{Han}
 
 
@@ -198,8 +202,12 @@ def _merge_checks(base: dict[str, Any], extra: dict[str, Any]) -> None:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
+    """A pack file's mapping. PyYAML is imported only here, on a cache miss, and parses with
+    libyaml when PyYAML was built with it (seven times faster than its pure-Python parser)."""
+    import yaml
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError as exc:
         raise RulePackError(f"{path}: not valid YAML: {exc}") from exc
     except (OSError, UnicodeDecodeError) as exc:
@@ -254,6 +262,75 @@ def _load_pack(extra: tuple[str, ...], disable: tuple[str, ...]) -> RulePack:
     files = pack_files(builtin_rules_dir())
     for p in extra:
         files.extend(pack_files(Path(p)))
+    contents = [_read_bytes(path) for path in files]
+    cached = _cache_file(files, contents, disable)
+    pack = _read_cached(cached)
+    if pack is None:
+        pack = _compile_pack(files, disable)
+        _write_cached(cached, pack)
+    return pack
+
+
+def cache_dir() -> Path | None:
+    """Where compiled packs are kept between runs: $POLICYSCAN_CACHE_DIR, else the user's cache
+    folder; None when POLICYSCAN_CACHE_DIR is set empty (no cache)."""
+    chosen = os.environ.get("POLICYSCAN_CACHE_DIR")
+    if chosen is not None:
+        return Path(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA") or Path.home() / ".cache"
+    return Path(base) / "policyscan"
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RulePackError(f"{path}: cannot read: {exc}") from exc
+
+
+def _cache_file(files: list[Path], contents: list[bytes], disable: tuple[str, ...]) -> Path | None:
+    """The cache entry for exactly these packs: keyed by their paths and contents, the rules that
+    are disabled, and the code that defines a compiled pack, so an edit anywhere misses."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    key = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for part in (regex.__version__, *(str(f) for f in files), *contents, *disable,
+                 (here / "rules.py").read_bytes(), (here / "model.py").read_bytes()):
+        key.update(part.encode() if isinstance(part, str) else part)
+        key.update(b"\0")
+    return folder / f"pack-{key.hexdigest()[:32]}.pickle"
+
+
+def _read_cached(path: Path | None) -> RulePack | None:
+    """A compiled pack from the cache, or None when absent or unreadable (then it is rebuilt)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as handle:
+            pack = pickle.load(handle)
+    except Exception as exc:  # noqa: BLE001 - any broken cache entry is simply rebuilt
+        _log.debug("ignoring pack cache %s: %s", path, exc)
+        return None
+    return pack if isinstance(pack, RulePack) else None
+
+
+def _write_cached(path: Path | None, pack: RulePack) -> None:
+    """Keep the compiled pack for the next run; a cache that cannot be written only costs time."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)  # atomic: a parallel run never reads half a file
+    except OSError as exc:
+        _log.debug("cannot write pack cache %s: %s", path, exc)
+
+
+def _compile_pack(files: list[Path], disable: tuple[str, ...]) -> RulePack:
+    """Read, merge and compile the packs: every check a bad pack fails happens here."""
     blocks: dict[str, str] = {}
     lists: dict[str, list[Any]] = {name: [] for name in LIST_SECTIONS}
     tables: dict[str, dict[str, Any]] = {name: {} for name in MAPPING_SECTIONS if name != "blocks"}
