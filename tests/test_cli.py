@@ -262,3 +262,17 @@ def test_check_rejects_a_bad_reference_date_before_writing_anything() -> None:
     result = invoke("check", str(SAMPLE), "--format", "html", "--reference-date", "2025-13-01")
     assert result.exit_code == 2
     assert result.stdout == ""
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """`policyscan --help` must stay instant: the CLI module and its help text load neither the
+    pipeline, jieba, nor rich's markdown renderer (help is plain click formatting)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys\nfrom policyscan.cli import app\n"
+             "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+             "heavy = {'jieba', 'policyscan.pipeline', 'policyscan.compare', 'rich.markdown', 'yaml'}\n"
+             "print(sorted(heavy & set(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

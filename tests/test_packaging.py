@@ -20,3 +20,15 @@ def test_installed_wheel_carries_its_rule_packs() -> None:
         assert builtin_rules_dir() == package_dir.parents[1] / "rules"
         return
     assert builtin_rules_dir().resolve() == package_dir / "rules"
+
+
+def test_api_extract_is_the_function_even_after_the_stage_is_imported() -> None:
+    """policyscan.extract (the function) shares its name with the extraction subpackage, and
+    the package imports its names lazily: whichever comes first, the name is the function."""
+    import subprocess
+    import sys
+
+    probe = ("import policyscan.extract.units, policyscan\n"
+             "print(callable(policyscan.extract), policyscan.extract.__module__)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "policyscan.pipeline"]

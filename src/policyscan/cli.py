@@ -29,27 +29,28 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rich's help renderer imports markdown-it, a third of a second
 )
-rules_app = typer.Typer(help="List and test the rule packs.", no_args_is_help=True)
+rules_app = typer.Typer(help="List and test the rule packs.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(rules_app, name="rules")
 
 RulesOption = Annotated[list[str] | None, typer.Option(
-    "--rules", help="A user rule pack (YAML file or folder); repeatable. Rules with an existing id replace it.")]
+    "--rules", metavar="PACK", help="A user rule pack (YAML file or folder); repeatable. Rules with an existing id replace it.")]
 DisableOption = Annotated[list[str] | None, typer.Option(
-    "--disable", help="Turn off the rule with this id; repeatable.")]
+    "--disable", metavar="RULE_ID", help="Turn off the rule with this id; repeatable.")]
 YearOption = Annotated[int | None, typer.Option(
-    "--year", help="The documents' own year, for dates written without one (7月底, 今年); wins over the text.",
+    "--year", metavar="YEAR", help="The documents' own year, for dates written without one (7月底, 今年); wins over the text.",
     min=1900, max=2100)]
 ReferenceDateOption = Annotated[str | None, typer.Option(
-    "--reference-date", help="The documents' own date YYYY-MM-DD (issue date): sets the year and "
+    "--reference-date", metavar="YYYY-MM-DD", help="The documents' own date YYYY-MM-DD (issue date): sets the year and "
                              "dates counted from issue (印发之日起30日内).")]
 GlobOption = Annotated[str | None, typer.Option(
-    "--glob", help="In folders, only files whose name matches this pattern, e.g. '*.pdf' or '*方案*'.")]
+    "--glob", metavar="PATTERN", help="In folders, only files whose name matches this pattern, e.g. '*.pdf' or '*方案*'.")]
 OutputOption = Annotated[str | None, typer.Option(
-    "--output", "-o", help="Write to this file instead of standard output; its suffix (.xlsx, .html, "
+    "--output", "-o", metavar="FILE", help="Write to this file instead of standard output; its suffix (.xlsx, .html, "
                            ".csv, .json, .jsonl, .md) sets the format when --format is not given.")]
 LangOption = Annotated[str | None, typer.Option(
-    "--lang", help="Language of headings, columns, verdicts and messages: zh or en (default: zh when "
+    "--lang", metavar="zh|en", help="Language of headings, columns, verdicts and messages: zh or en (default: zh when "
                    "the locale, LC_ALL/LC_MESSAGES/LANG, starts with zh). JSON, JSONL and CSV keep English keys.")]
 
 # Output file suffix → format, when --format is not given.
@@ -148,12 +149,12 @@ def _pack(rules: list[str] | None, disable: list[str] | None) -> RulePack:
 
 @app.command()
 def extract(
-    paths: Annotated[list[str], typer.Argument(
+    paths: Annotated[list[str], typer.Argument(metavar="PATH",
         help="Files (.txt, .html, .docx, .pdf; .doc and .wps through LibreOffice), folders (recursive) or - for stdin.")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="table, json, jsonl, csv, xlsx or html (a report with every fact highlighted).")] = None,
+        "--format", "-f", metavar="FORMAT", help="table, json, jsonl, csv, xlsx or html (a report with every fact highlighted).")] = None,
     output: OutputOption = None,
-    kind: Annotated[str | None, typer.Option("--kind", "-k", help="Only these kinds, e.g. quota,deadline.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", "-k", metavar="KINDS", help="Only these kinds, e.g. quota,deadline.")] = None,
     glob: GlobOption = None,
     rules: RulesOption = None,
     disable: DisableOption = None,
@@ -163,7 +164,7 @@ def extract(
 ) -> None:
     """Extract facts from policy documents."""
     from .pipeline import analyse_paths
-    from .render import FORMATS, render_facts
+    from .render.facts import FORMATS, render_facts
 
     fmt = _format(fmt, output, FORMATS)
     labels = _labels(lang)
@@ -190,13 +191,13 @@ def extract(
 
 @app.command("compare")
 def compare_cmd(
-    base: Annotated[str, typer.Argument(help="The directive: a file (or - for stdin).")],
-    others: Annotated[list[str], typer.Argument(help="Documents implementing it: files or folders.")],
+    base: Annotated[str, typer.Argument(metavar="BASE", help="The directive: a file (or - for stdin).")],
+    others: Annotated[list[str], typer.Argument(metavar="OTHER", help="Documents implementing it: files or folders.")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="table, json, jsonl, csv, markdown, xlsx or html (side by side).")] = None,
+        "--format", "-f", metavar="FORMAT", help="table, json, jsonl, csv, markdown, xlsx or html (side by side).")] = None,
     output: OutputOption = None,
     fail_on: Annotated[str | None, typer.Option(
-        "--fail-on", help="Exit 1 when any pair has one of these verdicts, e.g. looser,missing.")] = None,
+        "--fail-on", metavar="VERDICTS", help="Exit 1 when any pair has one of these verdicts, e.g. looser,missing.")] = None,
     everything: Annotated[bool, typer.Option(
         "--all", help="Table and Markdown: every row side by side, not one screen per document.")] = False,
     glob: GlobOption = None,
@@ -218,7 +219,7 @@ def compare_cmd(
     """
     from .compare import VERDICTS
     from .pipeline import compare_paths
-    from .render import COMPARE_FORMATS, render_comparisons
+    from .render.comparison import COMPARE_FORMATS, render_comparisons
 
     fmt = _format(fmt, output, COMPARE_FORMATS)
     labels = _labels(lang)
@@ -249,20 +250,20 @@ def compare_cmd(
 
 @app.command("check")
 def check_cmd(
-    paths: Annotated[list[str], typer.Argument(help="Plans to review: files, folders (recursive) or -.")],
+    paths: Annotated[list[str], typer.Argument(metavar="PATH", help="Plans to review: files, folders (recursive) or -.")],
     fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="table, json, jsonl, csv, markdown, xlsx or html (findings beside their items).")] = None,
+        "--format", "-f", metavar="FORMAT", help="table, json, jsonl, csv, markdown, xlsx or html (findings beside their items).")] = None,
     output: OutputOption = None,
     enable: Annotated[list[str] | None, typer.Option(
-        "--enable", help="Turn a check on, optionally with a severity: ID or ID:error (e.g. the opt-in "
+        "--enable", metavar="CHECK[:SEVERITY]", help="Turn a check on, optionally with a severity: ID or ID:error (e.g. the opt-in "
                          "item.own_deadline); repeatable.")] = None,
     disable: Annotated[list[str] | None, typer.Option(
-        "--disable", help="Turn off a check (or an extraction rule) with this id; repeatable.")] = None,
+        "--disable", metavar="RULE_ID", help="Turn off a check (or an extraction rule) with this id; repeatable.")] = None,
     glob: GlobOption = None,
     rules: RulesOption = None,
     year: YearOption = None,
     reference_date: Annotated[str | None, typer.Option(
-        "--reference-date", help="The plans' own date YYYY-MM-DD, winning over the date they give: "
+        "--reference-date", metavar="YYYY-MM-DD", help="The plans' own date YYYY-MM-DD, winning over the date they give: "
                                  "deadline.past reports deadlines before it; it also sets the year and "
                                  "dates counted from issue (印发之日起30日内).")] = None,
     lang: LangOption = None,
@@ -273,7 +274,7 @@ def check_cmd(
     was recognised (doc.no_items)."""
     from .check import effective_checks
     from .pipeline import check_paths
-    from .render import CHECK_FORMATS, render_reviews
+    from .render.review import CHECK_FORMATS, render_reviews
 
     fmt = _format(fmt, output, CHECK_FORMATS)
     labels = _labels(lang)
@@ -308,7 +309,7 @@ def check_cmd(
 
 @app.command("text")
 def text_cmd(
-    path: Annotated[str, typer.Argument(help="A file (.txt, .html, .docx, .pdf …) or - for stdin.")],
+    path: Annotated[str, typer.Argument(metavar="PATH", help="A file (.txt, .html, .docx, .pdf …) or - for stdin.")],
 ) -> None:
     """Print the plain text a file is read as: the text every fact's start/end offsets index."""
     from .load import text_of
@@ -342,7 +343,7 @@ def rules_list(rules: RulesOption = None, disable: DisableOption = None,
 
 @rules_app.command("test")
 def rules_test(rules: RulesOption = None, disable: DisableOption = None,
-               rule_id: Annotated[list[str] | None, typer.Option("--id", help="Only this rule; repeatable.")] = None,
+               rule_id: Annotated[list[str] | None, typer.Option("--id", metavar="RULE_ID", help="Only this rule; repeatable.")] = None,
                verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show passing examples too.")] = False,
                ) -> None:
     """Run every rule's examples and counter examples; exit 1 if any fails."""

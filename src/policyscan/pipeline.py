@@ -6,15 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .check import Review, review
-from .compare import Comparison, compare
 from .extract import extract_facts
 from .load import iter_documents
 from .model import FACT_KINDS, Document, InputError
 from .normalise import remove_noise, shadow
 from .rules import Check, RulePack, load_pack
 from .structure import build_sections, find_breaks, find_chrome, read_metadata
+
+if TYPE_CHECKING:  # compare and check are imported when used: extraction alone starts faster
+    from .check import Review
+    from .compare import Comparison
 
 
 def analyse(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS,
@@ -85,6 +88,8 @@ def compare_paths(base: str, others: list[str], pack: RulePack | None = None, gl
     """BASE (a directive) against each OTHER (documents implementing it; ``glob`` narrows
     folders). Raises InputError when BASE cannot be read; an OTHER that cannot be read comes
     back as its InputError."""
+    from .compare import compare
+
     pack = pack or load_pack()
     base_doc = next(analyse_paths([base], pack))
     if isinstance(base_doc, InputError):
@@ -99,6 +104,8 @@ def check_paths(paths: list[str], pack: RulePack | None = None,
     """Review each document before filing; a file that cannot be read comes back as its
     InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``);
     ``reference_date`` is the documents' own date, the one deadline.past compares with."""
+    from .check import review
+
     pack = pack or load_pack()
     for item in analyse_paths(paths, pack, FACT_KINDS, year, reference_date, glob):
         yield item if isinstance(item, InputError) else review(pack, item, checks)

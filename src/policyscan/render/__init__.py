@@ -1,8 +1,11 @@
 """RENDER stage: facts, comparisons and reviews for people (rich tables, Markdown) or
-programs (JSON, JSONL, CSV)."""
-from .comparison import COMPARE_FORMATS, render_comparisons
-from .facts import FORMATS, render_facts
-from .review import CHECK_FORMATS, render_reviews
+programs (JSON, JSONL, CSV). Each renderer is imported when first used."""
+from __future__ import annotations
 
-__all__ = ["CHECK_FORMATS", "COMPARE_FORMATS", "FORMATS", "render_comparisons", "render_facts",
-           "render_reviews"]
+from ..lazy import exports
+
+_WHERE = {"COMPARE_FORMATS": "comparison", "render_comparisons": "comparison",
+          "FORMATS": "facts", "render_facts": "facts",
+          "CHECK_FORMATS": "review", "render_reviews": "review"}
+__all__ = sorted(_WHERE)
+__getattr__, __dir__ = exports(__name__, _WHERE)
