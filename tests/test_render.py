@@ -241,3 +241,22 @@ def test_table_does_not_interpret_markup() -> None:
 def test_unknown_format_rejected(doc: Document) -> None:
     with pytest.raises(ValueError, match="xml"):
         _render([doc], "xml")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_drawn_on_a_terminal_only(docs) -> None:  # noqa: ANN001 - the docs fixture
+    from policyscan.model import InputError
+    from policyscan.render.progress import with_progress
+
+    items = [docs["000"], InputError("x.pdf: not a PDF"), docs["001"]]
+    terminal, pipe = _Terminal(), io.StringIO()
+    assert list(with_progress(items, 3, terminal)) == items
+    assert list(with_progress(items, 3, pipe)) == items
+    drawn = terminal.getvalue()
+    facts = len(docs["000"].facts) + len(docs["001"].facts)
+    assert "3/3" in drawn and f"{facts:,} facts · 1 failed" in drawn
+    assert pipe.getvalue() == ""

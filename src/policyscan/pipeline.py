@@ -4,12 +4,16 @@ This is the Python API the CLI is a thin layer over; researchers import it direc
 """
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+import os
+from collections import deque
+from collections.abc import Collection, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .extract import extract_facts
-from .load import iter_documents
+from .load import plan_inputs, read_document
 from .model import FACT_KINDS, Document, InputError
 from .normalise import remove_noise, shadow
 from .rules import Check, RulePack, load_pack
@@ -54,14 +58,88 @@ def analyse_text(text: str, name: str = "<text>", pack: RulePack | None = None,
     return analyse(Document(path=name, text=text), pack or load_pack(), kinds, year, reference_date)
 
 
+@dataclass(frozen=True)
+class Options:
+    """What, besides the text and the packs, decides a document's facts."""
+
+    kinds: tuple[str, ...] = FACT_KINDS
+    year: int | None = None
+    reference_date: str | None = None
+
+
+# A handful of files is analysed in this process: starting workers would cost more than it saves.
+HANDFUL = 8
+_WINDOW_PER_JOB = 4  # files in flight per worker: enough to keep workers busy, few enough to keep memory flat
+_worker: tuple[RulePack, Options] | None = None  # a worker process's pack and options
+
+
+def default_jobs(files: int) -> int:
+    """Worker processes for a batch of ``files``: one per usable CPU beyond a handful of files."""
+    if files <= HANDFUL:
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def analyse_file(path: str, pack: RulePack, options: Options = Options()) -> Document | InputError:
+    """Read and analyse one file; a file that cannot be read comes back as its InputError."""
+    try:
+        doc = read_document(path)
+    except InputError as error:
+        return error
+    return analyse(doc, pack, options.kinds, options.year, options.reference_date)
+
+
+def _start_worker(pack: RulePack, options: Options) -> None:
+    global _worker
+    _worker = (pack, options)
+
+
+def _analyse_in_worker(path: str) -> Document | InputError:
+    assert _worker is not None, "worker started without its pack"
+    return analyse_file(path, *_worker)
+
+
+def analyse_inputs(inputs: Iterable[str | InputError], pack: RulePack, options: Options = Options(),
+                   jobs: int = 1) -> Iterator[Document | InputError]:
+    """Analyse planned inputs (paths, or the InputError standing for one) in their order.
+    With ``jobs`` > 1 the files are analysed by that many worker processes, a few files ahead
+    of the one being yielded, so results stream out in input order and memory does not grow
+    with the corpus. Standard input ('-') is always read here, where it is."""
+    if jobs <= 1:
+        for item in inputs:
+            yield item if isinstance(item, InputError) else analyse_file(item, pack, options)
+        return
+    pending: deque[Future[Document | InputError] | Document | InputError] = deque()
+    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(pack, options)) as pool:
+        for item in inputs:
+            if isinstance(item, InputError):
+                pending.append(item)
+            elif item == "-":
+                pending.append(analyse_file(item, pack, options))
+            else:
+                pending.append(pool.submit(_analyse_in_worker, item))
+            while len(pending) > jobs * _WINDOW_PER_JOB or (pending and not isinstance(pending[0], Future)):
+                yield _result(pending.popleft())
+        while pending:
+            yield _result(pending.popleft())
+
+
+def _result(entry: Future[Document | InputError] | Document | InputError) -> Document | InputError:
+    return entry.result() if isinstance(entry, Future) else entry
+
+
 def analyse_paths(paths: list[str], pack: RulePack | None = None,
                   kinds: Collection[str] = FACT_KINDS, year: int | None = None,
-                  reference_date: str | None = None, glob: str | None = None) -> Iterator[Document | InputError]:
+                  reference_date: str | None = None, glob: str | None = None,
+                  jobs: int = 1) -> Iterator[Document | InputError]:
     """Analyse files and folders (every supported file below a folder, or those whose name
-    matches ``glob``); a file that cannot be read comes back as its InputError."""
-    pack = pack or load_pack()
-    for item in iter_documents(paths, glob):
-        yield item if isinstance(item, InputError) else analyse(item, pack, kinds, year, reference_date)
+    matches ``glob``); a file that cannot be read comes back as its InputError. ``jobs``:
+    worker processes (see analyse_inputs); results are the same with any number."""
+    yield from analyse_inputs(plan_inputs(paths, glob), pack or load_pack(),
+                              Options(tuple(kinds), year, reference_date), jobs)
 
 
 def extract(source: str | Path, rules: tuple[str, ...] = (), disable: tuple[str, ...] = (),

@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator
 from ..model import Document, InputError
 from .text import decode_bytes
 
-__all__ = ["READERS", "decode_bytes", "expand_paths", "iter_documents", "read_document", "text_of"]
+__all__ = ["READERS", "decode_bytes", "expand_paths", "iter_documents", "plan_inputs", "read_document",
+           "text_of"]
 
 # What a reader gets (the file's bytes and its name for messages) and gives: (text, encoding).
 Reader = Callable[[bytes, str], tuple[str, str]]
@@ -141,17 +142,28 @@ def expand_paths(paths: list[str], glob: str | None = None) -> list[str]:
     return expanded
 
 
-def iter_documents(paths: list[str], glob: str | None = None) -> Iterator[Document | InputError]:
-    """For each expanded input, the Document or the InputError for it — one bad file never
-    stops the rest. A folder with no file to read is an InputError too: a mistyped --glob
-    should not look like an empty result."""
+def plan_inputs(paths: list[str], glob: str | None = None) -> list[str | InputError]:
+    """Every file the inputs stand for, in order, before any is read: files as given, folders
+    expanded; a folder with no file to read is an InputError in its place, so that a mistyped
+    --glob does not look like an empty result. Knowing them all first gives a batch its total."""
+    planned: list[str | InputError] = []
     for given in paths:
         expanded = expand_paths([given], glob)
         if not expanded:
             wanted = f"matching {glob!r}" if glob else f"of a supported kind ({', '.join(READERS)})"
-            yield InputError(f"{given}: no files {wanted} in this folder")
-        for path in expanded:
-            try:
-                yield read_document(path)
-            except InputError as error:
-                yield error
+            planned.append(InputError(f"{given}: no files {wanted} in this folder"))
+        planned.extend(expanded)
+    return planned
+
+
+def iter_documents(paths: list[str], glob: str | None = None) -> Iterator[Document | InputError]:
+    """For each planned input, the Document or the InputError for it — one bad file never
+    stops the rest."""
+    for item in plan_inputs(paths, glob):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            yield read_document(item)
+        except InputError as error:
+            yield error
