@@ -5,6 +5,7 @@ import csv
 import importlib.util
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -276,3 +277,22 @@ def test_help_imports_nothing_heavy() -> None:
              "print(sorted(heavy & set(sys.modules)))")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_jobs_give_the_same_results_in_the_same_order(tmp_path: Path) -> None:
+    """Worker processes change nothing but speed: same facts, same order, same errors."""
+    corpus = Path(__file__).resolve().parent / "corpus"
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4 not really")
+    args = ["extract", str(corpus), str(bad), str(SAMPLES), "--format", "jsonl"]
+    one, two = runner.invoke(app, [*args, "--jobs", "1"]), runner.invoke(app, [*args, "--jobs", "2"])
+    assert one.exit_code == two.exit_code == 1
+    assert one.stdout == two.stdout and one.stderr == two.stderr and "bad.pdf" in two.stderr
+    assert one.stdout.count('"kind": "document"') > 60
+
+
+def test_default_jobs_use_every_cpu_only_beyond_a_handful_of_files() -> None:
+    from policyscan.pipeline import HANDFUL, default_jobs
+
+    assert default_jobs(1) == default_jobs(HANDFUL) == 1
+    assert default_jobs(HANDFUL + 1) == len(os.sched_getaffinity(0))

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .check import Review
     from .render.labels import Labels
     from .rules import RulePack
+    from .store import ResultsStore
 
 app = typer.Typer(
     name="policyscan",
@@ -161,32 +162,74 @@ def extract(
     year: YearOption = None,
     reference_date: ReferenceDateOption = None,
     lang: LangOption = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", metavar="N", min=1,
+        help="Worker processes (default: one per CPU for more than 8 files, else 1). Results, and "
+             "their order, are the same with any number.")] = None,
+    db: Annotated[str | None, typer.Option(
+        "--db", metavar="FILE.sqlite",
+        help="Store documents and facts in this SQLite results store. A re-run skips files stored with "
+             "the same content and settings, so an interrupted run resumes; a file with the content of "
+             "another is stored as its duplicate. Facts go to standard output only with --format or --output.")] = None,
 ) -> None:
-    """Extract facts from policy documents."""
-    from .pipeline import analyse_paths
-    from .render.facts import FORMATS, render_facts
+    """Extract facts from policy documents.
 
+    A batch shows a progress bar on standard error when it is a terminal."""
+    from .load import plan_inputs
+    from .pipeline import Options, analyse_inputs, default_jobs
+    from .render.facts import FORMATS, render_facts
+    from .render.progress import with_progress
+
+    shown = db is None or fmt is not None or output is not None
     fmt = _format(fmt, output, FORMATS)
     labels = _labels(lang)
-    kinds = _parse_kinds(kind)
-    reference_date = _reference_date(reference_date)
+    options = Options(_parse_kinds(kind), year, _reference_date(reference_date))
     pack = _pack(rules, disable)
-    failures = 0
+    inputs = plan_inputs(paths, glob)
+    with contextlib.ExitStack() as stack:
+        store = stack.enter_context(_store(db, pack, options)) if db else None
+        todo = store.triage(inputs) if store else inputs
+        analysed = analyse_inputs(todo, pack, options, jobs or default_jobs(len(todo)))
+        failures = 0
 
-    def documents() -> Iterator[Document]:
-        """The analysed documents, one at a time; a file that cannot be read is reported and skipped."""
-        nonlocal failures
-        for item in analyse_paths(paths, pack, kinds, year, reference_date, glob):
-            if isinstance(item, InputError):
-                failures += 1
-                typer.echo(f"policyscan: {item}", err=True)
-            else:
-                yield item
+        def documents() -> Iterator[Document]:
+            """The analysed documents, one at a time, stored if asked; a file that cannot be read
+            is reported and skipped."""
+            nonlocal failures
+            for path, item in zip(todo, with_progress(analysed, len(todo))):
+                if store:
+                    store.record(path, item)
+                if isinstance(item, InputError):
+                    failures += 1
+                    typer.echo(f"policyscan: {item}", err=True)
+                else:
+                    yield item
 
-    with _output(output, fmt) as out:
-        render_facts(documents(), fmt, out, kinds, labels=labels)
+        if shown:
+            with _output(output, fmt) as out:
+                render_facts(documents(), fmt, out, options.kinds, labels=labels)
+        else:
+            for _ in documents():
+                pass
+        if store:
+            typer.echo(f"policyscan: {db}: {store.tally.summary()}", err=True)
     if failures:
         raise typer.Exit(1)
+
+
+@contextlib.contextmanager
+def _store(db: str, pack: RulePack, options: object) -> Iterator[ResultsStore]:
+    """The results store for this run's settings; one that cannot be used is a usage error (exit 2)."""
+    import dataclasses
+
+    from .store import ResultsStore, settings_key
+
+    try:
+        store = ResultsStore(db, settings_key(pack.fingerprint, dataclasses.astuple(options)))
+    except PolicyscanError as exc:
+        raise _fail(str(exc)) from exc
+    with store:
+        yield store
 
 
 @app.command("compare")

@@ -83,6 +83,7 @@ class RulePack:
     lists: dict[str, list[Any]]
     tables: dict[str, dict[str, Any]]
     sources: list[str]
+    fingerprint: str = ""  # the packs' identity: their paths and contents, what is disabled, the compiling code
     _compiled_lists: dict[str, regex.Pattern[str] | None] = field(default_factory=dict, repr=False)
 
     def by_kind(self, kind: str) -> list[Rule]:
@@ -262,11 +263,13 @@ def _load_pack(extra: tuple[str, ...], disable: tuple[str, ...]) -> RulePack:
     files = pack_files(builtin_rules_dir())
     for p in extra:
         files.extend(pack_files(Path(p)))
-    contents = [_read_bytes(path) for path in files]
-    cached = _cache_file(files, contents, disable)
+    fingerprint = _fingerprint(files, [_read_bytes(path) for path in files], disable)
+    folder = cache_dir()
+    cached = folder / f"pack-{fingerprint[:32]}.pickle" if folder is not None else None
     pack = _read_cached(cached)
     if pack is None:
         pack = _compile_pack(files, disable)
+        pack.fingerprint = fingerprint
         _write_cached(cached, pack)
     return pack
 
@@ -288,19 +291,17 @@ def _read_bytes(path: Path) -> bytes:
         raise RulePackError(f"{path}: cannot read: {exc}") from exc
 
 
-def _cache_file(files: list[Path], contents: list[bytes], disable: tuple[str, ...]) -> Path | None:
-    """The cache entry for exactly these packs: keyed by their paths and contents, the rules that
-    are disabled, and the code that defines a compiled pack, so an edit anywhere misses."""
-    folder = cache_dir()
-    if folder is None:
-        return None
+def _fingerprint(files: list[Path], contents: list[bytes], disable: tuple[str, ...]) -> str:
+    """What makes a compiled pack what it is: the packs' paths and contents, the rules that are
+    disabled, and the code that compiles them. It keys the cache (an edit anywhere misses) and
+    tells a results store whether stored facts came from the same packs."""
     key = hashlib.sha256()
     here = Path(__file__).resolve().parent
     for part in (regex.__version__, *(str(f) for f in files), *contents, *disable,
                  (here / "rules.py").read_bytes(), (here / "model.py").read_bytes()):
         key.update(part.encode() if isinstance(part, str) else part)
         key.update(b"\0")
-    return folder / f"pack-{key.hexdigest()[:32]}.pickle"
+    return key.hexdigest()
 
 
 def _read_cached(path: Path | None) -> RulePack | None:

@@ -1,0 +1,236 @@
+"""The results store: documents and facts of a corpus in one SQLite file.
+
+A corpus run is long; it gets interrupted, files are added, a few change. The store keeps,
+per path, the content hash of the file and the settings its facts came from (rule packs,
+options, policyscan version). A re-run skips every file stored with the same hash and
+settings, so an interrupted run resumes where it stopped, and a file whose content another
+stored file already has is recorded as that file's duplicate instead of being analysed again.
+Each document is committed with its facts in one transaction: a killed run loses at most the
+document it was writing, never half of one.
+
+Facts keep every field of the JSONL contract: the common ones as columns (indexed for the
+questions researchers ask: by kind, indicator, year, unit and document), and the whole JSONL
+record as JSON in ``record``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import Document, InputError, PolicyscanError
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    path         TEXT PRIMARY KEY,        -- as given or found in a folder
+    sha256       TEXT NOT NULL,           -- of the file's bytes
+    settings     TEXT NOT NULL,           -- packs, options and version the facts came from
+    status       TEXT NOT NULL CHECK (status IN ('analysed', 'failed', 'duplicate')),
+    duplicate_of TEXT,                    -- for a duplicate: the stored path with the same content
+    error        TEXT,                    -- for a failure: what went wrong
+    format       TEXT,
+    encoding     TEXT,
+    chars        INTEGER,
+    facts        INTEGER,
+    title        TEXT,
+    doc_number   TEXT,
+    issuer       TEXT,
+    issued       TEXT,
+    year         INTEGER,
+    period_first INTEGER,
+    period_last  INTEGER,
+    record       TEXT,                    -- the JSONL document record, as JSON
+    stored_at    TEXT NOT NULL            -- UTC, ISO 8601
+);
+CREATE INDEX IF NOT EXISTS documents_by_content ON documents (sha256, settings);
+CREATE INDEX IF NOT EXISTS documents_by_year ON documents (year);
+CREATE TABLE IF NOT EXISTS facts (
+    doc        TEXT NOT NULL REFERENCES documents (path) ON DELETE CASCADE,
+    seq        INTEGER NOT NULL,          -- order within the document
+    kind       TEXT NOT NULL,             -- quota, deadline, unit, target
+    text       TEXT NOT NULL,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    section    TEXT,
+    rule       TEXT,
+    value      REAL,                      -- quota
+    low        REAL,
+    high       REAL,
+    unit       TEXT,
+    cmp        TEXT,
+    indicator  TEXT,
+    relation   TEXT,                      -- deadline
+    date       TEXT,                      -- deadline date, or a target's deadline
+    begin      TEXT,
+    year       INTEGER,                   -- the year of date
+    name       TEXT,                      -- unit
+    role       TEXT,
+    record     TEXT NOT NULL,             -- the whole JSONL fact record, as JSON
+    PRIMARY KEY (doc, seq)
+);
+CREATE INDEX IF NOT EXISTS facts_by_kind ON facts (kind);
+CREATE INDEX IF NOT EXISTS facts_by_indicator ON facts (indicator) WHERE indicator IS NOT NULL;
+CREATE INDEX IF NOT EXISTS facts_by_year ON facts (year) WHERE year IS NOT NULL;
+CREATE INDEX IF NOT EXISTS facts_by_unit ON facts (unit) WHERE unit IS NOT NULL;
+CREATE INDEX IF NOT EXISTS facts_by_name ON facts (name) WHERE name IS NOT NULL;
+"""
+_FACT_COLUMNS = ("value", "low", "high", "unit", "cmp", "indicator", "relation", "begin", "name", "role")
+_READ_CHUNK = 1 << 20
+
+
+@dataclass
+class Tally:
+    """What a run did with its inputs."""
+
+    analysed: int = 0
+    unchanged: int = 0  # stored before with the same content and settings: skipped
+    duplicates: int = 0  # same content as another stored file: recorded, not analysed
+    failed: int = 0
+    facts: int = 0
+    duplicate_paths: list[tuple[str, str]] = field(default_factory=list)  # (path, the stored path it repeats)
+
+    def summary(self) -> str:
+        return (f"{self.analysed} analysed ({self.facts:,} facts), {self.unchanged} unchanged, "
+                f"{self.duplicates} duplicate{'s' * (self.duplicates != 1)}, {self.failed} failed")
+
+
+def settings_key(fingerprint: str, options: Iterable[Any]) -> str:
+    """One key for everything besides a file's content that decides its facts."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("policyscan")
+    except PackageNotFoundError:  # running from a source tree
+        release = "source"
+    return hashlib.sha256(json.dumps([release, fingerprint, *options], default=str).encode()).hexdigest()
+
+
+def file_hash(path: str) -> str | None:
+    """sha256 of a file's bytes; None when it cannot be read (the reader then reports why)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            while chunk := handle.read(_READ_CHUNK):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+class ResultsStore:
+    """An SQLite results store opened for one run with one set of settings."""
+
+    def __init__(self, path: str, settings: str) -> None:
+        self.path, self.settings = path, settings
+        self.tally = Tally()
+        self._hashes: dict[str, str] = {}  # path → content hash, for the inputs of this run
+        try:
+            self._db = sqlite3.connect(path)
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables and (version != SCHEMA_VERSION or not {"documents", "facts"} <= tables):
+                raise PolicyscanError(f"{path}: not a policyscan results store (schema {version}, "
+                                      f"tables {', '.join(sorted(tables))}); choose another file")
+            self._db.execute("PRAGMA journal_mode = WAL")  # readers (queries, a progress poll) never block the run
+            self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.executescript(_SCHEMA)
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.commit()
+        except sqlite3.DatabaseError as exc:
+            raise PolicyscanError(f"{path}: cannot use as a results store: {exc}") from exc
+
+    def __enter__(self) -> ResultsStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._db.close()
+
+    def triage(self, inputs: list[str | InputError]) -> list[str | InputError]:
+        """The inputs that need analysing. Files stored with the same content and settings are
+        skipped; a file with the content of another (stored, or earlier in this run) is recorded
+        as its duplicate now. Standard input and errors of planning always pass through."""
+        todo: list[str | InputError] = []
+        first_with: dict[str, str] = {}  # content hash → first path of this run that has it
+        for item in inputs:
+            digest = file_hash(item) if isinstance(item, str) and item != "-" else None
+            if digest is None:
+                todo.append(item)
+                continue
+            assert isinstance(item, str)
+            self._hashes[item] = digest
+            stored = self._db.execute("SELECT sha256, settings, status FROM documents WHERE path = ?",
+                                      (item,)).fetchone()
+            if stored is not None and stored[:2] == (digest, self.settings) and stored[2] != "failed":
+                self.tally.unchanged += 1
+                continue
+            original = first_with.get(digest) or self._stored_with(digest, item)
+            if original is not None:
+                self._record_duplicate(item, digest, original)
+                continue
+            first_with[digest] = item
+            todo.append(item)
+        return todo
+
+    def _stored_with(self, digest: str, path: str) -> str | None:
+        row = self._db.execute("SELECT path FROM documents WHERE sha256 = ? AND settings = ? AND status = "
+                               "'analysed' AND path != ? ORDER BY path LIMIT 1", (digest, self.settings, path)).fetchone()
+        return row[0] if row else None
+
+    def _record_duplicate(self, path: str, digest: str, original: str) -> None:
+        with self._db:
+            self._db.execute("DELETE FROM documents WHERE path = ?", (path,))
+            self._db.execute("INSERT INTO documents (path, sha256, settings, status, duplicate_of, stored_at) "
+                             "VALUES (?, ?, ?, 'duplicate', ?, ?)", (path, digest, self.settings, original, _now()))
+        self.tally.duplicates += 1
+        self.tally.duplicate_paths.append((path, original))
+
+    def record(self, path: str | InputError, result: Document | InputError) -> None:
+        """Store one input's result (its document and facts, or its failure) in one transaction."""
+        if isinstance(path, InputError):
+            return  # a planning error (an empty folder) names no file to store
+        digest = self._hashes.get(path) or file_hash(path) or ""
+        with self._db:
+            self._db.execute("DELETE FROM documents WHERE path = ?", (path,))  # its facts go with it
+            if isinstance(result, InputError):
+                self.tally.failed += 1
+                self._db.execute("INSERT INTO documents (path, sha256, settings, status, error, stored_at) "
+                                 "VALUES (?, ?, ?, 'failed', ?, ?)", (path, digest, self.settings, str(result), _now()))
+                return
+            self.tally.analysed += 1
+            self.tally.facts += len(result.facts)
+            meta = result.meta.to_record(result.path)
+            period = result.meta.period or (None, None)
+            self._db.execute(
+                "INSERT INTO documents (path, sha256, settings, status, format, encoding, chars, facts, title, "
+                "doc_number, issuer, issued, year, period_first, period_last, record, stored_at) "
+                "VALUES (?, ?, ?, 'analysed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (path, digest, self.settings, result.format, result.encoding, len(result.text), len(result.facts),
+                 meta["title"], meta["doc_number"], meta["issuer"], meta["issued"], meta["year"], *period,
+                 json.dumps(meta, ensure_ascii=False), _now()))
+            self._db.executemany(
+                f"INSERT INTO facts (doc, seq, kind, text, start, end, section, rule, date, year, "
+                f"{', '.join(_FACT_COLUMNS)}, record) VALUES ({', '.join('?' * (11 + len(_FACT_COLUMNS)))})",
+                (_fact_row(path, seq, fact.to_record(path)) for seq, fact in enumerate(result.facts)))
+
+
+def _fact_row(path: str, seq: int, record: dict[str, Any]) -> tuple[Any, ...]:
+    date = record.get("date") or record.get("deadline")
+    return (path, seq, record["kind"], record["text"], record["start"], record["end"], record["section"],
+            record["rule"], date, int(date[:4]) if date else None,
+            *(_scalar(record.get(column)) for column in _FACT_COLUMNS),
+            json.dumps(record, ensure_ascii=False))
+
+
+def _scalar(value: Any) -> Any:
+    """A column value: numbers and text as they are, anything else as JSON."""
+    return value if value is None or isinstance(value, (int, float, str)) else json.dumps(value, ensure_ascii=False)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
