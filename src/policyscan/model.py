@@ -7,7 +7,7 @@ offset found by matching the shadow is an offset into the original too.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -186,6 +186,12 @@ class Document:
     def year(self) -> int | None:
         """The year that dates written without one are resolved from."""
         return self.meta.year
+
+    def to_records(self, kinds: Collection[str] | None = None) -> list[dict[str, Any]]:
+        """The JSONL records of this document: its ``document`` record, then its facts (of
+        ``kinds``, or all) in order. What ``extract --format jsonl`` writes for it."""
+        return [self.meta.to_record(self.path),
+                *(f.to_record(self.path) for f in self.facts if kinds is None or f.kind in kinds)]
 
     def all_sections(self) -> list[Section]:
         """Every section of the tree in document order."""

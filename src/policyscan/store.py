@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .model import Document, InputError, PolicyscanError
+from .render.common import FACT_TABLE_TYPES, fact_table_row
 
 SCHEMA_VERSION = 1
 _SCHEMA = """
@@ -79,7 +80,7 @@ CREATE INDEX IF NOT EXISTS facts_by_year ON facts (year) WHERE year IS NOT NULL;
 CREATE INDEX IF NOT EXISTS facts_by_unit ON facts (unit) WHERE unit IS NOT NULL;
 CREATE INDEX IF NOT EXISTS facts_by_name ON facts (name) WHERE name IS NOT NULL;
 """
-_FACT_COLUMNS = ("value", "low", "high", "unit", "cmp", "indicator", "relation", "begin", "name", "role")
+_FACT_COLUMNS = tuple(column for column in FACT_TABLE_TYPES if column != "doc")
 _READ_CHUNK = 1 << 20
 
 
@@ -214,22 +215,10 @@ class ResultsStore:
                  meta["title"], meta["doc_number"], meta["issuer"], meta["issued"], meta["year"], *period,
                  json.dumps(meta, ensure_ascii=False), _now()))
             self._db.executemany(
-                f"INSERT INTO facts (doc, seq, kind, text, start, end, section, rule, date, year, "
-                f"{', '.join(_FACT_COLUMNS)}, record) VALUES ({', '.join('?' * (11 + len(_FACT_COLUMNS)))})",
-                (_fact_row(path, seq, fact.to_record(path)) for seq, fact in enumerate(result.facts)))
-
-
-def _fact_row(path: str, seq: int, record: dict[str, Any]) -> tuple[Any, ...]:
-    date = record.get("date") or record.get("deadline")
-    return (path, seq, record["kind"], record["text"], record["start"], record["end"], record["section"],
-            record["rule"], date, int(date[:4]) if date else None,
-            *(_scalar(record.get(column)) for column in _FACT_COLUMNS),
-            json.dumps(record, ensure_ascii=False))
-
-
-def _scalar(value: Any) -> Any:
-    """A column value: numbers and text as they are, anything else as JSON."""
-    return value if value is None or isinstance(value, (int, float, str)) else json.dumps(value, ensure_ascii=False)
+                f"INSERT INTO facts (doc, seq, {', '.join(_FACT_COLUMNS)}) "
+                f"VALUES (?, ?, {', '.join('?' * len(_FACT_COLUMNS))})",
+                ((path, seq, *(fact_table_row(fact.to_record(path))[c] for c in _FACT_COLUMNS))
+                 for seq, fact in enumerate(result.facts)))
 
 
 def _now() -> str:

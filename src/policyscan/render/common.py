@@ -41,6 +41,28 @@ def write_csv(records: Iterable[dict[str, Any]], out: TextIO, columns: Sequence[
         writer.writerow({key: csv_cell(value) for key, value in record.items()})
 
 
+# One row per fact, for tables that hold facts of every kind (the results store, Parquet): the
+# JSONL keys queries filter on as typed columns (None where a kind has no such key), and the
+# whole JSONL record as JSON, so no field of the contract is lost.
+FACT_TABLE_TYPES: dict[str, type] = {
+    "doc": str, "kind": str, "text": str, "start": int, "end": int, "section": str, "rule": str,
+    "value": float, "low": float, "high": float, "unit": str, "cmp": str, "indicator": str,  # quota
+    "relation": str, "date": str, "begin": str, "year": int,  # deadline (a target's deadline, too)
+    "name": str, "role": str,  # unit
+    "record": str,
+}
+
+
+def fact_table_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A fact's JSONL record as one row of FACT_TABLE_TYPES."""
+    date = record.get("date") or record.get("deadline")
+    row = {column: record.get(column) for column in FACT_TABLE_TYPES}
+    for column in ("value", "low", "high"):
+        row[column] = None if row[column] is None else float(row[column])
+    row.update(date=date, year=int(date[:4]) if date else None, record=json.dumps(record, ensure_ascii=False))
+    return row
+
+
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -78,9 +78,7 @@ def selected_facts(doc: Document, kinds: Collection[str] | None) -> list[Fact]:
 def _records(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
     """JSONL: per document its ``document`` record, then its facts in order."""
     for doc in docs:
-        yield doc.meta.to_record(doc.path)
-        for fact in selected_facts(doc, kinds):
-            yield fact.to_record(doc.path)
+        yield from doc.to_records(kinds)
 
 
 def _document_objects(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
