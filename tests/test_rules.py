@@ -326,3 +326,44 @@ def test_an_empty_cache_dir_turns_the_cache_off(tmp_path: Path, monkeypatch: pyt
     assert rules_module.cache_dir() is None
     assert len(_fresh_load().rules) > 50
     assert not list(tmp_path.rglob("*.pickle"))
+
+
+# ------------------------------------------------------------------ anchors
+
+def _real_documents() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    return sorted((here.parent / "samples").glob("*.txt")) + sorted((here / "corpus").rglob("*.txt")) \
+        + sorted((here / "compare").rglob("*.txt"))
+
+
+def test_rules_with_anchors_find_what_a_full_scan_finds_on_real_documents(pack: RulePack) -> None:
+    """Anchors only speed a rule up: on every real document the windows around them hold
+    every match the rule's pattern has in the whole text."""
+    from policyscan.extract.context import Context
+    from policyscan.pipeline import analyse_file
+
+    anchored = [r for r in pack.rules if r.anchors is not None]
+    assert len(anchored) >= 5
+    documents = _real_documents()
+    assert len(documents) > 100
+    for path in documents:
+        doc = analyse_file(str(path), pack)
+        ctx = Context.build(doc, pack)
+        for rule in anchored:
+            full = [m.span() for m in rule.compiled.finditer(doc.shadow)]
+            windowed = [m.span() for start, end in ctx.windows(rule.anchors)
+                        for m in rule.compiled.finditer(doc.shadow, start, end)]
+            assert windowed == full, f"{rule.id} on {path.name}"
+
+
+@pytest.mark.parametrize("anchors", ["负责", "[]", "[1]", "['']"])
+def test_anchors_must_be_a_list_of_words(tmp_path: Path, anchors: str) -> None:
+    path = _write(tmp_path / "p.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells") + f"    anchors: {anchors}\n")
+    with pytest.raises(RulePackError, match="anchors must be a list of words"):
+        _fresh_load((str(path),))
+
+
+def test_a_rule_runs_only_near_its_anchors(tmp_path: Path) -> None:
+    path = _write(tmp_path / "p.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells") + "    anchors: ['机井']\n")
+    pack = _fresh_load((str(path),))
+    assert [f.text for f in _facts("新打机井12眼。\n另有说明。\n其他12眼。", pack, "quota") if f.rule == "user.wells"] == ["12眼"]

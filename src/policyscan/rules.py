@@ -22,7 +22,7 @@ import regex
 
 from .model import FACT_KINDS, RulePackError
 
-RULE_KEYS = {"id", "kind", "pattern", "fields", "action", "priority", "description",
+RULE_KEYS = {"id", "kind", "pattern", "anchors", "fields", "action", "priority", "description",
              "examples", "counter_examples"}
 ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker rules
 # Top-level sections of a pack and whether they hold a mapping or a list.
@@ -55,6 +55,7 @@ class Rule:
     description: str = ""
     examples: list[dict[str, Any]] = field(default_factory=list)
     counter_examples: list[str] = field(default_factory=list)
+    anchors: regex.Pattern[str] | None = None  # words one of which every match has near it (see README)
 
 
 @dataclass
@@ -125,6 +126,16 @@ class RulePack:
                 raise RulePackError(f"{where}: the pattern needs a (?P<marker>…) group")
             styles.append((entry["style"], pattern, entry.get("label", "{marker}")))
         return styles
+
+    @functools.cached_property
+    def heading_pattern(self) -> regex.Pattern[str] | None:
+        """Every heading style as one pattern, tried in the styles' order (group ``style<i>``
+        tells which matched): one match per place where a heading could start, instead of
+        one per style."""
+        styles = self.heading_styles
+        if not styles:
+            return None
+        return regex.compile("|".join(f"(?P<style{i}>{pattern.pattern})" for i, (_, pattern, _) in enumerate(styles)))
 
     @functools.cached_property
     def noise_patterns(self) -> list[tuple[regex.Pattern[str], str]]:
@@ -250,6 +261,10 @@ def _raw_rules(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
                 raise RulePackError(f"{where}: each example needs 'text' and an 'expect' mapping")
         if not all(isinstance(t, str) for t in entry.get("counter_examples") or []):
             raise RulePackError(f"{where}: counter_examples must be a list of texts")
+        anchors = entry.get("anchors")
+        if anchors is not None and not (isinstance(anchors, list) and anchors
+                                        and all(isinstance(a, str) and a for a in anchors)):
+            raise RulePackError(f"{where}: anchors must be a list of words")
     return raw
 
 
@@ -379,13 +394,21 @@ def _compile_pack(files: list[Path], disable: tuple[str, ...]) -> RulePack:
             description=entry.get("description", ""),
             examples=list(entry.get("examples") or []),
             counter_examples=list(entry.get("counter_examples") or []),
+            anchors=_anchor_pattern(entry.get("anchors")),
         ))
     pack = RulePack(rules=rules, checks=_compile_checks(tables.pop("checks"), blocks),
                     blocks=blocks, lists=lists, tables=tables, sources=[str(f) for f in files])
     for name in PATTERN_LISTS:  # a bad pattern is a configuration error now, not mid-run
         pack.compile_list(name)
-    _ = pack.heading_styles, pack.noise_patterns
+    _ = pack.heading_styles, pack.heading_pattern, pack.noise_patterns
     return pack
+
+
+def _anchor_pattern(anchors: list[str] | None) -> regex.Pattern[str] | None:
+    """One pattern finding any of a rule's anchor words (longest first)."""
+    if not anchors:
+        return None
+    return regex.compile("|".join(regex.escape(a) for a in sorted(set(anchors), key=len, reverse=True)))
 
 
 def _compile_checks(entries: dict[str, Any], blocks: dict[str, str]) -> dict[str, Check]:

@@ -56,6 +56,7 @@ class Context:
     pack: RulePack
     ignored: SpanSet = field(default_factory=SpanSet)  # chrome, titles, citations
     facts: list[Fact] = field(default_factory=list)  # facts found so far, by earlier kinds
+    _windows: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)  # by anchor pattern
     _fact_index: dict[str, tuple[int, list[int], list[Fact]]] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -119,6 +120,27 @@ class Context:
             offset += len(line)
         return out
 
+    def windows(self, anchors: regex.Pattern[str] | None) -> list[tuple[int, int]]:
+        """Where a rule with these anchors is run: around each anchor word, from the start of
+        the non-blank line before its own to the end of the non-blank line after, merged. A
+        literal scan finds the anchors far faster than a rule's pattern can fail at every
+        position, and most of a document is far from any anchor (a text whose line breaks
+        were lost is one line: it is scanned whole). Without anchors: the whole text."""
+        shadow = self.doc.shadow
+        if anchors is None:
+            return [(0, len(shadow))]
+        cached = self._windows.get(anchors.pattern)
+        if cached is None:
+            spans: list[tuple[int, int]] = []
+            for m in anchors.finditer(shadow):
+                start, end = _line_before(shadow, m.start()), _line_after(shadow, m.end())
+                if spans and start <= spans[-1][1]:
+                    spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+                else:
+                    spans.append((start, end))
+            cached = self._windows[anchors.pattern] = spans
+        return cached
+
     def is_ignored(self, start: int, end: int) -> bool:
         return self.ignored.overlaps(start, end)
 
@@ -165,14 +187,33 @@ class Context:
         return cached[1], cached[2]
 
 
+def _line_before(text: str, offset: int) -> int:
+    """The start of the non-blank line before the line holding ``offset`` (0 if none)."""
+    start = text.rfind("\n", 0, offset)
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return text.rfind("\n", 0, start) + 1 if start > 0 else 0
+
+
+def _line_after(text: str, offset: int) -> int:
+    """The end (past its line break) of the non-blank line after the line holding ``offset``."""
+    end = text.find("\n", offset)
+    while 0 <= end < len(text) - 1 and text[end + 1].isspace():
+        end += 1
+    end = text.find("\n", end + 1) if end >= 0 else -1
+    return end + 1 if end >= 0 else len(text)
+
+
 def run_rules(ctx: Context, kind: str) -> list[Match]:
-    """Every rule of ``kind`` over the shadow; overlaps go to the higher priority, then the
-    longer match, then the earlier one, then a skip rule. Skip rules win spans but yield nothing."""
+    """Every rule of ``kind`` over the shadow (a rule with anchors only where they occur);
+    overlaps go to the higher priority, then the longer match, then the earlier one, then a
+    skip rule. Skip rules win spans but yield nothing."""
     candidates: list[Match] = []
     for rule in ctx.pack.by_kind(kind):
-        for m in rule.compiled.finditer(ctx.doc.shadow):
-            if m.end() > m.start() and not ctx.is_ignored(m.start(), m.end()):
-                candidates.append(Match(rule, m))
+        for start, end in ctx.windows(rule.anchors):
+            for m in rule.compiled.finditer(ctx.doc.shadow, start, end):
+                if m.end() > m.start() and not ctx.is_ignored(m.start(), m.end()):
+                    candidates.append(Match(rule, m))
     candidates.sort(key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.action != "skip"))
     taken = SpanSet()
     kept: list[Match] = []

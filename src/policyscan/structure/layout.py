@@ -60,18 +60,17 @@ def find_chrome(doc: Document, pack: RulePack) -> SpanSet:
 
 
 def _markers(doc: Document, pack: RulePack) -> list[_Marker]:
-    styles = pack.heading_styles
+    styles, pattern = pack.heading_styles, pack.heading_pattern
+    if pattern is None:
+        return []
     found: list[_Marker] = []
     starts = sorted({seg.end() for seg in _SEGMENT_START.finditer(doc.shadow)})  # one per place
     for pos in starts:
-        if doc.in_chrome(pos, pos + 1):
+        m = pattern.match(doc.shadow, pos)
+        if m is None or doc.in_chrome(pos, pos + 1):
             continue
-        for style, pattern, label in styles:
-            m = pattern.match(doc.shadow, pos)
-            if m:
-                marker = m.group("marker")
-                found.append(_Marker(style, label.replace("{marker}", marker), pos, m.end()))
-                break
+        style, _, label = next(styles[i] for i in range(len(styles)) if m.start(f"style{i}") >= 0)
+        found.append(_Marker(style, label.replace("{marker}", m.group("marker")), pos, m.end()))
     return found
 
 
