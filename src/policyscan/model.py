@@ -93,6 +93,9 @@ class SpanSet:
     def __iter__(self) -> Iterator[tuple[int, int]]:
         return zip(self._starts, self._ends)
 
+    def __bool__(self) -> bool:
+        return bool(self._starts)
+
 
 @dataclass
 class Breaks:

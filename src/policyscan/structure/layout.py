@@ -19,7 +19,9 @@ from .metadata import front_matter_lines
 # Where a heading may start: line start, after a space (scraped pages turn line breaks
 # into runs of spaces, or one), or after a sentence end (。 ; :) where a scraper ran the
 # heading into the paragraph before it.
-_SEGMENT_START = regex.compile(r"(?:^|(?<=\n)|(?<=[ 。;:]))[ ]*", regex.M)
+# Where a heading can start: after a line break, 。 ; : or a space, past any spaces. A run of
+# spaces is one place (its end), matched whole so that it is found once, not once per space.
+_SEGMENT_START = regex.compile(r"(?:^|(?<=[\n。;:]))[ ]*|[ ]+")
 # A clause ends at , ; 。 : ! a line break or a lost one (two spaces); a sentence at 。 ! or a
 # (lost) line break. Commas inside a short quotation (“两不愁,三保障”) end nothing.
 CLAUSE_END = regex.compile(r"[,;。:!\n]|[ ]{2,}")
@@ -64,7 +66,7 @@ def _markers(doc: Document, pack: RulePack) -> list[_Marker]:
     if pattern is None:
         return []
     found: list[_Marker] = []
-    starts = sorted({seg.end() for seg in _SEGMENT_START.finditer(doc.shadow)})  # one per place
+    starts = sorted({seg.end() for seg in _SEGMENT_START.finditer(doc.shadow)})
     for pos in starts:
         m = pattern.match(doc.shadow, pos)
         if m is None or doc.in_chrome(pos, pos + 1):
@@ -117,10 +119,10 @@ def _close(sections: list[Section], end: int) -> None:
 def find_breaks(doc: Document) -> Breaks:
     """Clause and sentence ends of the shadow; heading text starts a clause of its own."""
     quoted = SpanSet((s + 1, e - 1) for s, e in (m.span() for m in _QUOTATION.finditer(doc.shadow)))
+    clause_ends = [m.start() for m in CLAUSE_END.finditer(doc.shadow)]
     return Breaks(
         shadow=doc.shadow,
-        clause_ends=[m.start() for m in CLAUSE_END.finditer(doc.shadow)
-                     if not quoted.overlaps(m.start(), m.start() + 1)],
+        clause_ends=[e for e in clause_ends if not quoted.overlaps(e, e + 1)] if quoted else clause_ends,
         sentence_ends=[m.start() for m in _SENTENCE_END.finditer(doc.shadow)],
         heading_text=sorted(s.text_start for s in doc.all_sections()),
     )
