@@ -296,3 +296,20 @@ def test_default_jobs_use_every_cpu_only_beyond_a_handful_of_files() -> None:
 
     assert default_jobs(1) == default_jobs(HANDFUL) == 1
     assert default_jobs(HANDFUL + 1) == len(os.sched_getaffinity(0))
+
+
+def test_output_to_a_device_or_pipe_writes_through_it(tmp_path: Path) -> None:
+    """-o /dev/null or a FIFO is written directly: replacing it with a temporary file would
+    turn the device into a plain file (it once did, for /dev/null)."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    done = runner.invoke(app, ["extract", str(SAMPLES / "001_98f145120425fdfb.txt"), "-f", "jsonl", "-o", str(fifo)])
+    reader.join(10)
+    assert done.exit_code == 0, done.output
+    assert fifo.is_fifo() and received and received[0].count(b"\n") > 10
+    assert not (tmp_path / "pipe.part").exists()

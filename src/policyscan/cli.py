@@ -115,12 +115,20 @@ def _format(fmt: str | None, output: str | None, formats: tuple[str, ...]) -> st
 @contextlib.contextmanager
 def _output(output: str | None, fmt: str) -> Iterator[IO]:
     """Where the report goes: the --output file, or standard output (binary for xlsx, which a
-    terminal cannot show). A file is written whole or not at all: to a temporary name first."""
+    terminal cannot show). A file is written whole or not at all: to a temporary name first.
+    A device or a pipe (/dev/null, a FIFO) is written directly: it cannot be replaced."""
     binary = fmt == "xlsx"
     if output is None:
         if binary and sys.stdout.isatty():
             raise _fail("--format xlsx writes a binary workbook: give --output FILE.xlsx or redirect stdout")
         yield sys.stdout.buffer if binary else sys.stdout
+        return
+    if os.path.exists(output) and not os.path.isfile(output):
+        try:
+            with open(output, "wb") if binary else open(output, "w", encoding="utf-8", newline="") as handle:
+                yield handle
+        except OSError as exc:
+            raise _fail(f"--output: cannot write {output}: {exc.strerror or exc}") from exc
         return
     partial = output + ".part"
     try:
