@@ -313,3 +313,16 @@ def test_output_to_a_device_or_pipe_writes_through_it(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     assert fifo.is_fifo() and received and received[0].count(b"\n") > 10
     assert not (tmp_path / "pipe.part").exists()
+
+
+def test_results_are_the_same_without_the_compiled_caches() -> None:
+    """The compiled-pack and dictionary caches change only speed: a run without a cache
+    folder prints what a run with one prints."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from policyscan.cli import app; app()", "extract", str(SAMPLES), "-f", "jsonl"]
+    cached = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    uncached = subprocess.run(command, capture_output=True, text=True, check=True,
+                              env={**os.environ, "POLICYSCAN_CACHE_DIR": ""}).stdout
+    assert cached == uncached and cached.count("\n") > 500
