@@ -54,7 +54,7 @@ def _cue_before(ctx: Context, clause_start: int, number_start: int) -> tuple[str
     cues = _cue_table(ctx, "comparators_before")
     # a cue's last two characters must lie within the window; it may begin before it, so a
     # longer cue wins over the shorter one it ends with: 不得低于 (not 低于) 乡道每年每公里5000元
-    lo = max(clause_start, number_start - window - max((len(w) for w, _ in cues), default=0))
+    lo = max(clause_start, number_start - window - (len(cues[0][0]) if cues else 0))  # cues are longest first
     text = shadow[lo:number_start]
     found = []
     for word, cmp in cues:
