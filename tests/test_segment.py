@@ -51,20 +51,22 @@ def test_mixed_scripts_spaces_and_empty_text(pack: RulePack, text: str) -> None:
 def test_dictionary_cache_is_built_once_and_survives_damage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYSCAN_CACHE_DIR", str(tmp_path))
     dictionary = segment.jieba_dictionary()
-    built, total = segment._load_prefix_dictionary(dictionary)
-    entry, = tmp_path.glob("jieba-*.pickle")
-    monkeypatch.setattr(segment, "prefix_dictionary", lambda _: pytest.fail("dict.txt read again"))
-    assert segment._load_prefix_dictionary(dictionary) == (built, total)
+    built, total = segment._load_base(dictionary)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".freq", ".marisa"]
+    monkeypatch.setattr(segment, "read_dictionary", lambda _: pytest.fail("dict.txt read again"))
+    again, again_total = segment._load_base(dictionary)
+    assert (list(again.trie.iterkeys()), again.log_freq, again_total) == (list(built.trie.iterkeys()), built.log_freq, total)
     monkeypatch.undo()
     monkeypatch.setenv("POLICYSCAN_CACHE_DIR", str(tmp_path))
-    entry.write_bytes(b"damaged")
-    assert segment._load_prefix_dictionary(dictionary) == (built, total)
+    next(tmp_path.glob("*.freq")).write_bytes(b"damaged")
+    repaired, repaired_total = segment._load_base(dictionary)
+    assert (repaired.log_freq, repaired_total) == (built.log_freq, total)
 
 
 def test_without_a_cache_folder_the_dictionary_is_read_from_jieba(monkeypatch: pytest.MonkeyPatch,
                                                                   tmp_path: Path) -> None:
     monkeypatch.setenv("POLICYSCAN_CACHE_DIR", "")
     monkeypatch.chdir(tmp_path)
-    freq, total = segment._load_prefix_dictionary(segment.jieba_dictionary())
-    assert freq["中华人民共和国"] > 0 and freq["中华人民共"] == 0 and total > 10_000_000
+    lexicon, total = segment._load_base(segment.jieba_dictionary())
+    assert "中华人民共和国" in lexicon.trie and "中华人民共" not in lexicon.trie and total > 10_000_000
     assert not list(tmp_path.iterdir())

@@ -1,32 +1,37 @@
-"""Word segmentation: jieba's dictionary and algorithm, without jieba's load time.
+"""Word segmentation: jieba's dictionary and algorithm, without jieba's load time or memory.
 
 Segmenting a whole document is slow and mostly useless; callers segment one clause at a
 time, only when a cheaper check could not decide, and results are cached per clause.
 
 ``import jieba`` loads its HMM tables (0.11 s) and its Tokenizer unmarshals a 500,000-entry
-prefix dictionary (0.7 s) before it cuts a word: more than all the rest of a one-document run.
-policyscan cuts only without the HMM, which needs nothing but that dictionary. So jieba's
-dict.txt is turned once into a cache file that loads in a fifth of the time (one string of
-words and one array of frequencies), and clauses are cut by jieba's own steps for
-``Tokenizer.tokenize(text, HMM=False)`` (blocks, DAG, best route), with the pack's lexicon
-added as ``Tokenizer.add_word`` adds it. The tokens are jieba's: tests compare them clause by
-clause with jieba itself.
+prefix dictionary (0.7 s, 70 MB in every worker process) before it cuts a word: more than all
+the rest of a one-document run. policyscan cuts only without the HMM, which needs nothing but
+the dictionary's words and frequencies. So jieba's dict.txt is turned once into a marisa trie
+(1.3 MB, memory-mapped: it loads in milliseconds and worker processes share it) and an array
+of log frequencies, in the cache folder. Clauses are cut by jieba's own steps for
+``Tokenizer.tokenize(text, HMM=False)`` (blocks, DAG, best route), the trie giving each
+position's words in one call, with the pack's lexicon added as ``Tokenizer.add_word`` adds it.
+The tokens are jieba's: tests compare them clause by clause with jieba itself.
 """
 from __future__ import annotations
 
 import array
+import atexit
 import functools
 import importlib.util
 import math
 import os
-import pickle
 import re
+import shutil
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import marisa_trie
+
     from .rules import RulePack
 
 _FREQ = 200_000  # high enough that lexicon words beat jieba's own splits
@@ -34,7 +39,7 @@ _FREQ = 200_000  # high enough that lexicon words beat jieba's own splits
 _HAN_BLOCK = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
 _SKIP = re.compile("(\r\n|\\s)", re.U)
 _ENG = re.compile("[a-zA-Z0-9]", re.U)
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 3
 
 
 def jieba_dictionary() -> Path:
@@ -45,12 +50,26 @@ def jieba_dictionary() -> Path:
     return Path(spec.origin).parent / "dict.txt"
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """Words and their frequencies: a trie, and the log frequency of each trie key by its id."""
+
+    trie: marisa_trie.Trie
+    log_freq: array.array  # log(frequency) by key id (jieba takes the log each time; same value)
+    longest: int  # characters
+
+
 @dataclass(eq=False)  # hashed by identity: a cache key for _cut
 class Segmenter:
-    """jieba's prefix dictionary with the pack's words added, cutting like ``cut(HMM=False)``."""
+    """jieba's dictionary with the pack's words added, cutting like ``cut(HMM=False)``."""
 
-    freq: dict[str, int]  # word → frequency; every prefix of a word is a key (0 if not a word)
+    base: Lexicon  # jieba's words (frequency > 0)
+    added: Lexicon  # the pack's words: these frequencies replace jieba's
     log_total: float
+    span: int  # the longest word, in characters
+
+    def __post_init__(self) -> None:
+        self.added_starts = frozenset(word[0] for word in self.added.trie.iterkeys())
 
     def tokenize(self, text: str) -> tuple[tuple[str, int, int], ...]:
         """(word, start, end) for ``text``, as jieba's ``tokenize(text, HMM=False)`` gives them."""
@@ -73,27 +92,20 @@ class Segmenter:
                     words.extend([piece] if _SKIP.match(piece) else piece)
         return words
 
-    def _dag(self, block: str) -> list[list[int]]:
-        """For each start, the last index of every word starting there (jieba's get_DAG)."""
-        freq, n = self.freq, len(block)
-        dag = []
-        for k in range(n):
-            ends = []
-            i, fragment = k, block[k]
-            while i < n and fragment in freq:
-                if freq[fragment]:
-                    ends.append(i)
-                i += 1
-                fragment = block[k:i + 1]
-            dag.append(ends or [k])
-        return dag
-
     def _cut_block(self, block: str) -> list[str]:
-        dag, freq, n = self._dag(block), self.freq, len(block)
-        route: dict[int, tuple[float, int]] = {n: (0, 0)}
+        """jieba's DAG and best route over one block: for each start, the words starting there;
+        from the end, the split that maximises the sum of log frequencies (ties: longer word)."""
+        n, span, log_total = len(block), self.span, self.log_total
+        base, added, starts = self.base, self.added, self.added_starts
+        route: list[tuple[float, int]] = [(0.0, 0)] * (n + 1)
         for i in range(n - 1, -1, -1):
-            route[i] = max((math.log(freq.get(block[i:x + 1]) or 1) - self.log_total + route[x + 1][0], x)
-                           for x in dag[i])
+            piece = block[i:i + span]
+            found = [(len(w), base.log_freq[k]) for w, k in base.trie.iter_prefixes_with_ids(piece)]
+            if block[i] in starts:
+                extra = {len(w): added.log_freq[k] for w, k in added.trie.iter_prefixes_with_ids(piece)}
+                found = [(size, extra.pop(size, log_freq)) for size, log_freq in found] + list(extra.items())
+            route[i] = max(((lf - log_total + route[i + size][0], i + size - 1) for size, lf in found),
+                           default=(-log_total + route[i + 1][0], i))  # no word: the character alone, frequency 1
         words: list[str] = []
         buffer = ""
         i = 0
@@ -112,10 +124,10 @@ class Segmenter:
         return words
 
 
-def prefix_dictionary(dictionary: Path) -> tuple[dict[str, int], int]:
-    """jieba's prefix dictionary and total frequency, as its gen_pfdict builds them from
-    dict.txt: a repeated word keeps its last frequency and counts in the total every time, and
-    every prefix of a word is a key of frequency 0 unless it is a word itself."""
+def read_dictionary(dictionary: Path) -> tuple[dict[str, int], int]:
+    """The words of jieba's dict.txt with frequency > 0, and the total frequency, as jieba's
+    gen_pfdict counts them: a repeated word keeps its last frequency and counts in the total
+    every time."""
     freq: dict[str, int] = {}
     total = 0
     with dictionary.open(encoding="utf-8") as handle:
@@ -123,52 +135,68 @@ def prefix_dictionary(dictionary: Path) -> tuple[dict[str, int], int]:
             word, count = line.strip().split(" ")[:2]
             freq[word] = int(count)
             total += int(count)
-    for word in list(freq):
-        for k in range(1, len(word)):
-            freq.setdefault(word[:k], 0)
-    return freq, total
+    return {w: f for w, f in freq.items() if f > 0}, total
 
 
-def _load_prefix_dictionary(dictionary: Path) -> tuple[dict[str, int], int]:
-    """The prefix dictionary from the cache folder (built there on first use); without a cache
-    folder, built from dict.txt each time."""
+def _lexicon(freq: dict[str, int]) -> Lexicon:
+    import marisa_trie
+
+    trie = marisa_trie.Trie(list(freq))
+    by_id = array.array("d", bytes(8 * len(trie)))
+    for word, f in freq.items():
+        by_id[trie.key_id(word)] = math.log(f)
+    return Lexicon(trie, by_id, max(map(len, freq), default=0))
+
+
+def _load_base(dictionary: Path) -> tuple[Lexicon, int]:
+    """jieba's lexicon and total from the cache folder, built there on first use; without a
+    cache folder, in a temporary one this process removes at exit."""
+    import marisa_trie
+
     from .rules import cache_dir
 
     folder = cache_dir()
+    if folder is None:
+        folder = Path(tempfile.mkdtemp(prefix="policyscan-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
     stat = dictionary.stat()
-    path = folder / f"jieba-{_CACHE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}.pickle" if folder else None
-    if path is not None and path.is_file():
-        try:
-            with path.open("rb") as handle:
-                total, words, counts = pickle.load(handle)
-            return dict(zip(words.split("\n"), array.array("q", counts))), total
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            pass  # a broken cache entry is rebuilt below
-    freq, total = prefix_dictionary(dictionary)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            temporary.write_bytes(pickle.dumps(
-                (total, "\n".join(freq), array.array("q", freq.values()).tobytes()), protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(temporary, path)  # atomic: a parallel run never reads half a file
-        except OSError:
-            pass  # a cache that cannot be written only costs time
-    return freq, total
+    stem = folder / f"jieba-{_CACHE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}"
+    trie_file, freq_file = stem.with_suffix(".marisa"), stem.with_suffix(".freq")
+    try:
+        trie = marisa_trie.Trie()
+        trie.mmap(str(trie_file))
+        raw = freq_file.read_bytes()
+        log_freq = array.array("d")
+        log_freq.frombytes(raw[16:])
+        if len(log_freq) == len(trie):
+            return Lexicon(trie, log_freq, int.from_bytes(raw[8:16], "little")), int.from_bytes(raw[:8], "little")
+    except (OSError, ValueError, RuntimeError):
+        pass  # absent or damaged: rebuilt below
+    words, total = read_dictionary(dictionary)
+    lexicon = _lexicon(words)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = f".{os.getpid()}.{threading.get_ident()}.tmp"
+        lexicon.trie.save(str(trie_file) + suffix)
+        Path(str(freq_file) + suffix).write_bytes(total.to_bytes(8, "little") + lexicon.longest.to_bytes(8, "little")
+                                                  + lexicon.log_freq.tobytes())
+        os.replace(str(freq_file) + suffix, freq_file)  # atomic: a parallel run never reads half a file
+        os.replace(str(trie_file) + suffix, trie_file)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return lexicon, total
 
 
 @functools.lru_cache(maxsize=8)
 def tokenizer(pack: RulePack) -> Segmenter:
     """The segmenter for a pack: jieba's dictionary plus the pack's organisation names, generic
     units and terms (县道, 乡道: policy words jieba's dictionary splits); built once per pack."""
-    freq, total = _load_prefix_dictionary(jieba_dictionary())
-    for word in dict.fromkeys(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"]
-                              + pack.lists["terms"]):
-        freq[word] = _FREQ
-        total += _FREQ  # as add_word: added to the total each time, even for a known word
-        for k in range(1, len(word)):
-            freq.setdefault(word[:k], 0)
-    return Segmenter(freq, math.log(total))
+    base, total = _load_base(jieba_dictionary())
+    added = dict.fromkeys(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"]
+                          + pack.lists["terms"], _FREQ)
+    total += _FREQ * len(added)  # as add_word: added to the total each time, even for a known word
+    pack_words = _lexicon(added)
+    return Segmenter(base, pack_words, math.log(total), max(base.longest, pack_words.longest))
 
 
 @functools.lru_cache(maxsize=4096)
