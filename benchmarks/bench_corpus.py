@@ -44,6 +44,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench_extract import percentile  # beside this script
+
 REPO = Path(__file__).resolve().parents[1]
 SOURCES = (REPO / "tests" / "corpus", REPO / "tests" / "compare", REPO / "samples",
            REPO.parent / "shared" / "corpus")
@@ -107,17 +109,6 @@ def naive_folder(folder: Path) -> int:
 
 
 # --- helpers ---
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile, q in [0, 100]."""
-    ordered = sorted(values)
-    if len(ordered) == 1:
-        return ordered[0]
-    pos = (len(ordered) - 1) * q / 100
-    lo = int(pos)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
 def shown(path: Path) -> str:

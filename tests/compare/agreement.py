@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SHARED = HERE.parent.parent.parent / "shared"
-_spec = importlib.util.spec_from_file_location("score_compare", SHARED / "gold/compare/score_compare.py")
+sys.path.insert(0, str(HERE))
+from score_pairs import SCORER, SHARED, cells, figures, mean_cells, score  # noqa: E402 - beside this script
+
+_spec = importlib.util.spec_from_file_location("score_compare", SCORER)
 scorer = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(scorer)
 
-POLICYSCAN = str(Path(sys.executable).with_name("policyscan"))  # the console script beside this Python
 DIRECTIONS = ("second judged by first", "first judged by second", "policyscan judged by second")
 VERDICT_OF_SECTION = {"items": "matched", "added": "added", "missing": "missing"}
 
@@ -57,24 +57,11 @@ def as_rows(gold: dict, texts: dict[str, str]) -> list[dict]:
     return rows
 
 
-def figures(res: dict) -> dict:
-    """The three figures the issue's bar is stated in, from one score_compare result."""
-    return {"recall": res["recall"], "false_difference_rate": res["false_difference_rate"] or 0.0,
-            "fact_pairs_right": res["pairs"]["right"], "fact_pairs": res["pairs"]["expected"]}
-
-
 def judge(tool_file: Path, judge_file: Path, docs: Path) -> dict:
     """Score the answers of tool_file as if a tool had printed them, against judge_file."""
     tool, truth = scorer.load_expected(str(tool_file)), scorer.load_expected(str(judge_file))
     texts = {side: scorer.read_doc(scorer.doc_path(str(docs), truth[side]))[0] for side in ("base", "other")}
     return figures(scorer.score(truth, texts, as_rows(tool, texts))[0])
-
-
-def judge_tool(judge_file: Path, docs: Path) -> dict:
-    """Score policyscan's own compare rows against judge_file."""
-    done = subprocess.run([sys.executable, str(SHARED / "gold/compare/score_compare.py"), str(judge_file), str(docs),
-                           "--policyscan", POLICYSCAN, "--json"], capture_output=True, text=True, check=True)
-    return figures(json.loads(done.stdout))
 
 
 def main() -> None:
@@ -83,7 +70,7 @@ def main() -> None:
         first, docs = first_annotation(second.stem)
         results.append({"pair": second.stem, "second judged by first": judge(second, first, docs),
                         "first judged by second": judge(first, second, docs),
-                        "policyscan judged by second": judge_tool(second, docs)})
+                        "policyscan judged by second": figures(score(second, docs))})
     if "--json" in sys.argv:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return
@@ -91,14 +78,9 @@ def main() -> None:
     print("|---|---|---:|---:|---:|")
     for direction in DIRECTIONS:
         for r in results:
-            s = r[direction]
-            print(f"| {r['pair']} | {direction} | {s['recall']:.3f} | {s['false_difference_rate']:.3f} "
-                  f"| {s['fact_pairs_right']}/{s['fact_pairs']} |")
-        part = [r[direction] for r in results]
-        if part:
-            print(f"| mean of {len(part)} | {direction} | {sum(s['recall'] for s in part) / len(part):.3f} "
-                  f"| {sum(s['false_difference_rate'] for s in part) / len(part):.3f} "
-                  f"| {sum(s['fact_pairs_right'] for s in part)}/{sum(s['fact_pairs'] for s in part)} |")
+            print(f"| {r['pair']} | {direction} | {cells(r[direction])} |")
+        if results:
+            print(f"| mean of {len(results)} | {direction} | {mean_cells([r[direction] for r in results])} |")
 
 
 if __name__ == "__main__":

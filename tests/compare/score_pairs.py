@@ -36,28 +36,38 @@ def score(expected: Path, docs: Path) -> dict:
     return json.loads(done.stdout)
 
 
+def figures(res: dict) -> dict:
+    """The three figures the issue's bar is stated in, from one score_compare result."""
+    return {"recall": res["recall"], "false_difference_rate": res["false_difference_rate"] or 0.0,
+            "fact_pairs_right": res["pairs"]["right"], "fact_pairs": res["pairs"]["expected"]}
+
+
+def cells(figure: dict) -> str:
+    """A table row's figure cells: recall | false differences | fact pairs right."""
+    return f"{figure['recall']:.3f} | {figure['false_difference_rate']:.3f} | {figure['fact_pairs_right']}/{figure['fact_pairs']}"
+
+
+def mean_cells(part: list[dict]) -> str:
+    """The same cells for a set of pairs: recall and false differences averaged per pair, fact pairs summed."""
+    return (f"{sum(f['recall'] for f in part) / len(part):.3f} | "
+            f"{sum(f['false_difference_rate'] for f in part) / len(part):.3f} | "
+            f"{sum(f['fact_pairs_right'] for f in part)}/{sum(f['fact_pairs'] for f in part)}")
+
+
 def main() -> None:
-    rows = []
-    for split, name, expected, docs in pairs():
-        r = score(expected, docs)
-        p = r["pairs"]
-        rows.append({"split": split, "pair": name, "recall": r["recall"],
-                     "false_difference_rate": r["false_difference_rate"],
-                     "fact_pairs_right": p["right"], "fact_pairs": p["expected"]})
+    rows = [{"split": split, "pair": name, **figures(score(expected, docs))}
+            for split, name, expected, docs in pairs()]
     if "--json" in sys.argv:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
     print("| split | pair | recall | false differences | fact pairs right |")
     print("|---|---|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['split']} | {r['pair']} | {r['recall']:.3f} | {r['false_difference_rate']:.3f} "
-              f"| {r['fact_pairs_right']}/{r['fact_pairs']} |")
+        print(f"| {r['split']} | {r['pair']} | {cells(r)} |")
     for split in ("dev", "holdout"):
         part = [r for r in rows if r["split"] == split]
         if part:
-            print(f"| {split} | mean of {len(part)} | {sum(r['recall'] for r in part) / len(part):.3f} "
-                  f"| {sum(r['false_difference_rate'] for r in part) / len(part):.3f} "
-                  f"| {sum(r['fact_pairs_right'] for r in part)}/{sum(r['fact_pairs'] for r in part)} |")
+            print(f"| {split} | mean of {len(part)} | {mean_cells(part)} |")
 
 
 if __name__ == "__main__":
