@@ -326,3 +326,28 @@ def test_results_are_the_same_without_the_compiled_caches() -> None:
     uncached = subprocess.run(command, capture_output=True, text=True, check=True,
                               env={**os.environ, "POLICYSCAN_CACHE_DIR": ""}).stdout
     assert cached == uncached and cached.count("\n") > 500
+
+
+def test_ctrl_c_stops_a_parallel_batch_quietly(tmp_path: Path) -> None:
+    """Ctrl-C (SIGINT to the whole process group, as a terminal sends it) stops the batch at
+    once: no traceback from each worker, no report left half-written. The batch is held on
+    standard input (read by the parent) so that the workers sit idle, where an interrupt made
+    each of them print a traceback."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "facts.jsonl"
+    files = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
+    run = subprocess.Popen([sys.executable, "-c", "from policyscan.cli import app; app()", "extract", *files, "-",
+                            "-f", "jsonl", "-o", str(out), "--jobs", "2"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    time.sleep(3)  # the workers have finished the files and wait for more; the parent waits for stdin
+    assert run.poll() is None
+    os.killpg(run.pid, signal.SIGINT)
+    _, stderr = run.communicate(timeout=60)
+    assert run.returncode != 0
+    assert "Traceback" not in stderr
+    assert not out.exists() and not (tmp_path / "facts.jsonl.part").exists()

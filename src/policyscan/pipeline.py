@@ -5,6 +5,7 @@ This is the Python API the CLI is a thin layer over; researchers import it direc
 from __future__ import annotations
 
 import os
+import signal
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -93,7 +94,10 @@ def analyse_file(path: str, pack: RulePack, options: Options = Options()) -> Doc
 
 
 def _start_worker(pack: RulePack, options: Options) -> None:
+    """A worker keeps the pack and options; Ctrl-C is the parent's to handle (it stops the
+    batch), so the workers do not each print a traceback."""
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = (pack, options)
 
 
@@ -113,7 +117,8 @@ def analyse_inputs(inputs: Iterable[str | InputError], pack: RulePack, options: 
             yield item if isinstance(item, InputError) else analyse_file(item, pack, options)
         return
     pending: deque[Future[Document | InputError] | Document | InputError] = deque()
-    with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(pack, options)) as pool:
+    pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(pack, options))
+    try:
         for item in inputs:
             if isinstance(item, InputError):
                 pending.append(item)
@@ -125,6 +130,8 @@ def analyse_inputs(inputs: Iterable[str | InputError], pack: RulePack, options: 
                 yield _result(pending.popleft())
         while pending:
             yield _result(pending.popleft())
+    finally:  # stopped early (Ctrl-C, the consumer gone): files not started are not analysed
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _result(entry: Future[Document | InputError] | Document | InputError) -> Document | InputError:
