@@ -30,17 +30,21 @@ def test_file_records_are_the_cli_jsonl_of_that_file() -> None:
 def test_a_dask_bag_over_files_gives_the_cli_records(tmp_path: Path, scheduler: str) -> None:
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4 not really")
-    records = dask_bag([str(SAMPLES), str(bad)], files_per_partition=2).compute(scheduler=scheduler)
-    error = [r for r in records if r["kind"] == "error"]
-    assert len(error) == 1 and error[0]["doc"] == str(bad) and "bad.pdf" in error[0]["error"]
-    assert [r for r in records if r["kind"] != "error"] == _cli_records(str(SAMPLES))
+    empty = tmp_path / "emp:ty"
+    empty.mkdir()
+    records = dask_bag([str(empty), str(SAMPLES), str(bad)], files_per_partition=2).compute(scheduler=scheduler)
+    assert [r["doc"] for r in records if r["kind"] == "error"] == [str(empty), str(bad)]
+    assert records[0]["kind"] == "error" and records[-1]["kind"] == "error" and "bad.pdf" in records[-1]["error"]
+    assert records[1:-1] == _cli_records(str(SAMPLES))
 
 
 def test_the_recipe_writes_json_lines_that_read_back_as_the_cli_output(tmp_path: Path) -> None:
     bag = dask_bag([str(SAMPLES)], options=Options(kinds=("quota",)), files_per_partition=2)
-    bag.map(json.dumps, ensure_ascii=False).to_textfiles(str(tmp_path / "part-*.jsonl"), scheduler="synchronous")
-    written = [json.loads(line) for part in sorted(tmp_path.glob("part-*.jsonl"))
-               for line in part.read_text(encoding="utf-8").splitlines()]
+    bag.map(json.dumps, ensure_ascii=False).to_textfiles(str(tmp_path / "part-*.jsonl"), name_function="{:05d}".format,
+                                                         last_endline=True, scheduler="synchronous")
+    written = "".join(part.read_text(encoding="utf-8") for part in sorted(tmp_path.glob("part-*.jsonl")))
+    assert written.endswith("\n")
+    written = [json.loads(line) for line in written.splitlines()]
     assert written == _cli_records(str(SAMPLES), "--kind", "quota")
 
 

@@ -253,9 +253,11 @@ def test_progress_is_drawn_on_a_terminal_only(docs) -> None:  # noqa: ANN001 - t
     from policyscan.render.progress import with_progress
 
     items = [docs["000"], InputError("x.pdf: not a PDF"), docs["001"]]
-    terminal, pipe = _Terminal(), io.StringIO()
+    terminal, pipe, shared = _Terminal(), io.StringIO(), _Terminal()
     assert list(with_progress(items, 3, terminal)) == items
     assert list(with_progress(items, 3, pipe)) == items
+    assert list(with_progress(items, 3, shared, results_on_terminal=True)) == items
+    assert shared.getvalue() == ""  # the results on the terminal are the progress
     drawn = terminal.getvalue()
     facts = len(docs["000"].facts) + len(docs["001"].facts)
     assert "3/3" in drawn and f"{facts:,} facts · 1 failed" in drawn

@@ -367,3 +367,14 @@ def test_a_rule_runs_only_near_its_anchors(tmp_path: Path) -> None:
     path = _write(tmp_path / "p.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells") + "    anchors: ['机井']\n")
     pack = _fresh_load((str(path),))
     assert [f.text for f in _facts("新打机井12眼。\n另有说明。\n其他12眼。", pack, "quota") if f.rule == "user.wells"] == ["12眼"]
+
+
+def test_a_heading_style_that_refers_to_a_group_by_number_still_works(tmp_path: Path) -> None:
+    """Heading styles are joined into one pattern for speed; a style with a numbered
+    back-reference (which joining would renumber) makes them be tried one by one instead."""
+    path = _write(tmp_path / "h.yaml", "headings:\n  - style: letters\n    pattern: '(?P<marker>([A-Z])\\2)\\. '\n")
+    pack = _fresh_load((str(path),))
+    assert pack.heading_pattern is None
+    doc = analyse_text("AA. 总体要求\n到2025年，新建绿道不少于40公里。\nBB. 保障\n由市财政局牵头。\n", pack=pack)
+    assert [(f.kind, f.section) for f in doc.facts if f.kind in ("deadline", "unit")] == [("deadline", "AA"), ("unit", "BB")]
+    assert load_pack().heading_pattern is not None

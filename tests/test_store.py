@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import sqlite3
@@ -69,10 +70,12 @@ def test_rerun_skips_unchanged_and_redoes_changed_files(tmp_path: Path) -> None:
     changed.write_text("到2025年，全区新建绿道不少于40公里。", encoding="utf-8")
     again = runner.invoke(app, ["extract", str(folder), "--db", str(db)])
     assert "1 analysed (3 facts), 2 unchanged, 0 duplicates, 0 failed" in again.stderr
-    assert _rows(db, f"SELECT kind, text, year FROM facts WHERE doc = '{changed}' ORDER BY seq") == [
+    assert _rows(db, f"SELECT kind, text, year FROM facts WHERE doc = '{os.path.realpath(changed)}' ORDER BY seq") == [
         ("deadline", "到2025年", 2025), ("target", "到2025年，全区新建绿道不少于40公里", 2025), ("quota", "不少于40公里", None)]
-    other_options = runner.invoke(app, ["extract", str(folder), "--db", str(db), "--kind", "quota"])
-    assert "3 analysed" in other_options.stderr  # other settings: the stored facts do not answer them
+    only_quotas = runner.invoke(app, ["extract", str(folder), "--db", str(db), "--kind", "quota"])
+    assert "0 analysed (0 facts), 3 unchanged" in only_quotas.stderr  # the store keeps every kind
+    other_year = runner.invoke(app, ["extract", str(folder), "--db", str(db), "--year", "2030"])
+    assert "3 analysed" in other_year.stderr  # other settings: the stored facts do not answer them
 
 
 def test_identical_files_are_stored_once_as_duplicates(tmp_path: Path) -> None:
@@ -82,7 +85,8 @@ def test_identical_files_are_stored_once_as_duplicates(tmp_path: Path) -> None:
     db = tmp_path / "r.sqlite"
     done = runner.invoke(app, ["extract", str(folder), "--db", str(db)])
     assert "2 analysed" in done.stderr and "1 duplicate," in done.stderr
-    assert _rows(db, "SELECT status, duplicate_of FROM documents WHERE path LIKE '%zz_copy.txt'") == [("duplicate", str(first))]
+    assert _rows(db, "SELECT status, duplicate_of FROM documents WHERE path LIKE '%zz_copy.txt'") == [
+        ("duplicate", os.path.realpath(first))]
     assert _rows(db, "SELECT count(*) FROM facts WHERE doc LIKE '%zz_copy.txt'") == [(0,)]
 
 
@@ -138,3 +142,50 @@ def test_a_run_killed_half_way_resumes_without_redoing_or_losing_a_document(tmp_
     clean = tmp_path / "clean.sqlite"
     subprocess.run([*POLICYSCAN, "extract", str(folder), "--db", str(clean)], capture_output=True, check=True)
     assert _stored_facts(db) == _stored_facts(clean)
+
+
+def test_a_duplicate_is_analysed_once_the_file_it_repeats_changes(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path, 1)
+    original = next(folder.iterdir())
+    copy = folder / "zz_copy.txt"
+    shutil.copy(original, copy)
+    db = tmp_path / "r.sqlite"
+    runner.invoke(app, ["extract", str(folder), "--db", str(db)])
+    original.write_text("到2025年，全区新建绿道不少于40公里。", encoding="utf-8")
+    again = runner.invoke(app, ["extract", str(folder), "--db", str(db)])
+    assert "2 analysed" in again.stderr and "0 duplicates" in again.stderr
+    assert _rows(db, "SELECT count(*) FROM facts WHERE doc LIKE '%zz_copy.txt'")[0][0] > 10
+
+
+def test_the_same_file_by_two_spellings_or_twice_is_one_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _corpus(tmp_path, 2)
+    one = sorted(folder.iterdir())[0]
+    db = tmp_path / "r.sqlite"
+    done = runner.invoke(app, ["extract", str(folder), str(one), "--db", str(db)])
+    assert "2 analysed" in done.stderr and "0 duplicates" in done.stderr
+    monkeypatch.chdir(tmp_path)
+    again = runner.invoke(app, ["extract", "corpus", f"./corpus/{one.name}", "--db", str(db)])
+    assert "0 analysed (0 facts), 2 unchanged, 0 duplicates" in again.stderr
+    assert _rows(db, "SELECT count(*) FROM documents") == [(2,)]
+
+
+def test_standard_input_is_analysed_but_not_stored(tmp_path: Path) -> None:
+    db = tmp_path / "r.sqlite"
+    done = runner.invoke(app, ["extract", "-", "--db", str(db)], input="到2025年，全区新建绿道不少于40公里。")
+    assert done.exit_code == 0 and "standard input is not stored" in done.stderr
+    assert _rows(db, "SELECT count(*) FROM documents") == [(0,)]
+
+
+def test_kind_narrows_the_output_not_the_store(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path, 2)
+    db = tmp_path / "r.sqlite"
+    done = runner.invoke(app, ["extract", str(folder), "--db", str(db), "--kind", "quota", "-f", "jsonl"])
+    assert {json.loads(line)["kind"] for line in done.stdout.splitlines()} == {"document", "quota"}
+    assert {kind for (kind,) in _rows(db, "SELECT DISTINCT kind FROM facts")} >= {"quota", "unit", "deadline"}
+
+
+def test_the_store_cannot_be_the_output_file(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path, 1)
+    db = tmp_path / "r.sqlite"
+    done = runner.invoke(app, ["extract", str(folder), "--db", str(db), "-f", "jsonl", "-o", str(db)])
+    assert done.exit_code == 2 and "is the results store" in done.stderr

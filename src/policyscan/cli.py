@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .check import Review
     from .render.labels import Labels
     from .rules import RulePack
+    from .pipeline import Options
     from .store import ResultsStore
 
 app = typer.Typer(
@@ -178,7 +179,8 @@ def extract(
         "--db", metavar="FILE.sqlite",
         help="Store documents and facts in this SQLite results store. A re-run skips files stored with "
              "the same content and settings, so an interrupted run resumes; a file with the content of "
-             "another is stored as its duplicate. Facts go to standard output only with --format or --output.")] = None,
+             "another is stored as its duplicate. Every kind is stored; facts go to standard output only "
+             "with --format or --output, and only those of the files analysed in this run.")] = None,
 ) -> None:
     """Extract facts from policy documents.
 
@@ -191,8 +193,13 @@ def extract(
     shown = db is None or fmt is not None or output is not None
     fmt = _format(fmt, output, FORMATS)
     labels = _labels(lang)
-    options = Options(_parse_kinds(kind), year, _reference_date(reference_date))
+    kinds = _parse_kinds(kind)
+    # A store keeps every kind (--kind narrows what is printed), so another --kind never
+    # replaces the stored facts of the kinds it leaves out.
+    options = Options(FACT_KINDS if db else kinds, year, _reference_date(reference_date))
     pack = _pack(rules, disable)
+    if db and output and os.path.realpath(db) == os.path.realpath(output):
+        raise _fail(f"--output: {output} is the results store given to --db; write the facts elsewhere")
     inputs = plan_inputs(paths, glob)
     with contextlib.ExitStack() as stack:
         store = stack.enter_context(_store(db, pack, options)) if db else None
@@ -204,18 +211,19 @@ def extract(
             """The analysed documents, one at a time, stored if asked; a file that cannot be read
             is reported and skipped."""
             nonlocal failures
-            for path, item in zip(todo, with_progress(analysed, len(todo))):
+            on_terminal = shown and output is None and sys.stdout.isatty()
+            for path, item in zip(todo, with_progress(analysed, len(todo), results_on_terminal=on_terminal)):
                 if store:
                     store.record(path, item)
                 if isinstance(item, InputError):
                     failures += 1
-                    typer.echo(f"policyscan: {item}", err=True)
+                    print(f"policyscan: {item}", file=sys.stderr)  # sys.stderr now: above the bar, if one is drawn
                 else:
                     yield item
 
         if shown:
             with _output(output, fmt) as out:
-                render_facts(documents(), fmt, out, options.kinds, labels=labels)
+                render_facts(documents(), fmt, out, kinds, labels=labels)
         else:
             for _ in documents():
                 pass
@@ -226,18 +234,19 @@ def extract(
 
 
 @contextlib.contextmanager
-def _store(db: str, pack: RulePack, options: object) -> Iterator[ResultsStore]:
-    """The results store for this run's settings; one that cannot be used is a usage error (exit 2)."""
+def _store(db: str, pack: RulePack, options: Options) -> Iterator[ResultsStore]:
+    """The results store for this run's settings; one that cannot be used, at the start or
+    during the run (another process holding it too long), is a usage error (exit 2)."""
     import dataclasses
+    import sqlite3
 
     from .store import ResultsStore, settings_key
 
     try:
-        store = ResultsStore(db, settings_key(pack.fingerprint, dataclasses.astuple(options)))
-    except PolicyscanError as exc:
-        raise _fail(str(exc)) from exc
-    with store:
-        yield store
+        with ResultsStore(db, settings_key(pack.fingerprint, dataclasses.astuple(options))) as store:
+            yield store
+    except (PolicyscanError, sqlite3.Error) as exc:
+        raise _fail(f"{db}: {exc}" if isinstance(exc, sqlite3.Error) else str(exc)) from exc
 
 
 @app.command("compare")

@@ -38,18 +38,23 @@ def dask_bag(paths: Sequence[str], glob: str | None = None, rules: tuple[str, ..
              disable: tuple[str, ...] = (), options: Options = Options(),
              files_per_partition: int = 50) -> dask.bag.Bag:
     """A Dask bag of the JSONL records of every file under ``paths`` (folders expanded,
-    narrowed by ``glob``), in the order ``policyscan extract`` gives them. Folders with no
-    file to read give an ``error`` record."""
+    narrowed by ``glob``), in the order ``policyscan extract`` gives them; a folder with no
+    file to read gives an ``error`` record in its place."""
     import dask.bag
 
     load_pack(rules, disable)  # a malformed pack fails here, before any task is scheduled
-    planned = plan_inputs(list(paths), glob)
-    errors = [{"doc": str(item).split(":", 1)[0], "kind": "error", "error": str(item)}
-              for item in planned if isinstance(item, InputError)]
-    files = [item for item in planned if isinstance(item, str)]
-    bag = dask.bag.from_sequence(files, partition_size=files_per_partition).map(
-        file_records, rules=rules, disable=disable, options=options).flatten()
-    return dask.bag.concat([dask.bag.from_sequence(errors), bag]) if errors else bag
+    planned: list[str | dict[str, Any]] = []
+    for given in paths:
+        planned += [{"doc": given, "kind": "error", "error": str(item)} if isinstance(item, InputError) else item
+                    for item in plan_inputs([given], glob)]
+    return dask.bag.from_sequence(planned, partition_size=files_per_partition).map(
+        _records_of, rules=rules, disable=disable, options=options).flatten()
+
+
+def _records_of(item: str | dict[str, Any], rules: tuple[str, ...], disable: tuple[str, ...],
+                options: Options) -> list[dict[str, Any]]:
+    """A planned input's records: a file's, or the error record that stands for a folder."""
+    return [item] if isinstance(item, dict) else file_records(item, rules, disable, options)
 
 
 def write_parquet(records: dask.bag.Bag, folder: str) -> None:

@@ -14,6 +14,7 @@ import importlib.resources
 import logging
 import os
 import pickle
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,11 +132,15 @@ class RulePack:
     def heading_pattern(self) -> regex.Pattern[str] | None:
         """Every heading style as one pattern, tried in the styles' order (group ``style<i>``
         tells which matched): one match per place where a heading could start, instead of
-        one per style."""
+        one per style. None when the styles cannot be joined: a style with unnamed groups may
+        refer to them by number (\\1), which joining would renumber; they are tried one by one."""
         styles = self.heading_styles
-        if not styles:
+        if not styles or any(pattern.groups != len(pattern.groupindex) for _, pattern, _ in styles):
             return None
-        return regex.compile("|".join(f"(?P<style{i}>{pattern.pattern})" for i, (_, pattern, _) in enumerate(styles)))
+        try:
+            return regex.compile("|".join(f"(?P<style{i}>{pattern.pattern})" for i, (_, pattern, _) in enumerate(styles)))
+        except regex.error:
+            return None
 
     @functools.cached_property
     def noise_patterns(self) -> list[tuple[regex.Pattern[str], str]]:
@@ -338,7 +343,7 @@ def _write_cached(path: Path | None, pack: RulePack) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         temporary.write_bytes(pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))
         os.replace(temporary, path)  # atomic: a parallel run never reads half a file
     except OSError as exc:

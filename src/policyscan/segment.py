@@ -16,14 +16,11 @@ The tokens are jieba's: tests compare them clause by clause with jieba itself.
 from __future__ import annotations
 
 import array
-import atexit
 import functools
 import importlib.util
 import math
 import os
 import re
-import shutil
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -150,15 +147,15 @@ def _lexicon(freq: dict[str, int]) -> Lexicon:
 
 def _load_base(dictionary: Path) -> tuple[Lexicon, int]:
     """jieba's lexicon and total from the cache folder, built there on first use; without a
-    cache folder, in a temporary one this process removes at exit."""
+    cache folder, built in memory (every process of the run builds its own)."""
     import marisa_trie
 
     from .rules import cache_dir
 
     folder = cache_dir()
     if folder is None:
-        folder = Path(tempfile.mkdtemp(prefix="policyscan-"))
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        words, total = read_dictionary(dictionary)
+        return _lexicon(words), total
     stat = dictionary.stat()
     stem = folder / f"jieba-{_CACHE_FORMAT}-{stat.st_size}-{stat.st_mtime_ns}"
     trie_file, freq_file = stem.with_suffix(".marisa"), stem.with_suffix(".freq")

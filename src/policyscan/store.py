@@ -17,9 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .model import Document, InputError, PolicyscanError
@@ -28,7 +30,7 @@ from .render.common import FACT_TABLE_TYPES, fact_table_row
 SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
-    path         TEXT PRIMARY KEY,        -- as given or found in a folder
+    path         TEXT PRIMARY KEY,        -- the real path (symlinks and relative parts resolved)
     sha256       TEXT NOT NULL,           -- of the file's bytes
     settings     TEXT NOT NULL,           -- packs, options and version the facts came from
     status       TEXT NOT NULL CHECK (status IN ('analysed', 'failed', 'duplicate')),
@@ -82,6 +84,7 @@ CREATE INDEX IF NOT EXISTS facts_by_name ON facts (name) WHERE name IS NOT NULL;
 """
 _FACT_COLUMNS = tuple(column for column in FACT_TABLE_TYPES if column != "doc")
 _READ_CHUNK = 1 << 20
+_BUSY_SECONDS = 60  # how long a write waits for another process holding the store
 
 
 @dataclass
@@ -93,22 +96,29 @@ class Tally:
     duplicates: int = 0  # same content as another stored file: recorded, not analysed
     failed: int = 0
     facts: int = 0
-    duplicate_paths: list[tuple[str, str]] = field(default_factory=list)  # (path, the stored path it repeats)
+    not_stored: int = 0  # standard input: analysed, not stored
 
     def summary(self) -> str:
-        return (f"{self.analysed} analysed ({self.facts:,} facts), {self.unchanged} unchanged, "
+        text = (f"{self.analysed} analysed ({self.facts:,} facts), {self.unchanged} unchanged, "
                 f"{self.duplicates} duplicate{'s' * (self.duplicates != 1)}, {self.failed} failed")
+        return text + ("; standard input is not stored" if self.not_stored else "")
 
 
 def settings_key(fingerprint: str, options: Iterable[Any]) -> str:
-    """One key for everything besides a file's content that decides its facts."""
-    from importlib.metadata import PackageNotFoundError, version
+    """One key for everything besides a file's content that decides its facts: the packs'
+    fingerprint, the options, and the code itself (every module of the package, so that an
+    upgrade or an edit of a source checkout analyses again)."""
+    key = hashlib.sha256(json.dumps([fingerprint, *options], default=str).encode())
+    for module in sorted(Path(__file__).resolve().parent.rglob("*.py")):
+        key.update(module.read_bytes())
+    return key.hexdigest()
 
-    try:
-        release = version("policyscan")
-    except PackageNotFoundError:  # running from a source tree
-        release = "source"
-    return hashlib.sha256(json.dumps([release, fingerprint, *options], default=str).encode()).hexdigest()
+
+def stored_path(given: str) -> str:
+    """The key a file is stored under: its real path (symlinks and relative parts resolved),
+    so that samples/a.txt, ./samples/a.txt and /abs/samples/a.txt are one document, whichever
+    folder the run starts in. Records keep the path as given."""
+    return os.path.realpath(given)
 
 
 def file_hash(path: str) -> str | None:
@@ -131,7 +141,7 @@ class ResultsStore:
         self.tally = Tally()
         self._hashes: dict[str, str] = {}  # path → content hash, for the inputs of this run
         try:
-            self._db = sqlite3.connect(path)
+            self._db = sqlite3.connect(path, timeout=_BUSY_SECONDS)
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if tables and (version != SCHEMA_VERSION or not {"documents", "facts"} <= tables):
@@ -153,49 +163,76 @@ class ResultsStore:
         self._db.close()
 
     def triage(self, inputs: list[str | InputError]) -> list[str | InputError]:
-        """The inputs that need analysing. Files stored with the same content and settings are
-        skipped; a file with the content of another (stored, or earlier in this run) is recorded
-        as its duplicate now. Standard input and errors of planning always pass through."""
+        """The inputs that need analysing. A file given twice is analysed once. A file stored
+        with the same content and settings is skipped, and so is its recorded duplicate while
+        the file it repeats still has that content; a file with the content of another (stored,
+        or earlier in this run) is recorded as its duplicate. Standard input and errors of
+        planning always pass through."""
+        files = [item for item in inputs if isinstance(item, str) and item != "-"]
+        for item in files:
+            digest = file_hash(item)
+            if digest is not None:
+                self._hashes.setdefault(stored_path(item), digest)
         todo: list[str | InputError] = []
+        given: set[str] = set()
         first_with: dict[str, str] = {}  # content hash → first path of this run that has it
         for item in inputs:
-            digest = file_hash(item) if isinstance(item, str) and item != "-" else None
-            if digest is None:
+            key = stored_path(item) if isinstance(item, str) and item != "-" else None
+            digest = self._hashes.get(key) if key else None
+            if key in given:
+                continue
+            if key is None or digest is None:
                 todo.append(item)
                 continue
-            assert isinstance(item, str)
-            self._hashes[item] = digest
-            stored = self._db.execute("SELECT sha256, settings, status FROM documents WHERE path = ?",
-                                      (item,)).fetchone()
-            if stored is not None and stored[:2] == (digest, self.settings) and stored[2] != "failed":
+            given.add(key)
+            if self._unchanged(key, digest):
                 self.tally.unchanged += 1
                 continue
-            original = first_with.get(digest) or self._stored_with(digest, item)
+            original = first_with.get(digest) or self._stored_with(digest, key)
             if original is not None:
-                self._record_duplicate(item, digest, original)
+                self._record_duplicate(key, digest, original)
                 continue
-            first_with[digest] = item
+            first_with[digest] = key
             todo.append(item)
         return todo
 
-    def _stored_with(self, digest: str, path: str) -> str | None:
-        row = self._db.execute("SELECT path FROM documents WHERE sha256 = ? AND settings = ? AND status = "
-                               "'analysed' AND path != ? ORDER BY path LIMIT 1", (digest, self.settings, path)).fetchone()
-        return row[0] if row else None
+    def _unchanged(self, key: str, digest: str) -> bool:
+        """Stored with this content and these settings: analysed, or the duplicate of a file
+        that still has this content."""
+        row = self._db.execute("SELECT sha256, settings, status, duplicate_of FROM documents WHERE path = ?",
+                               (key,)).fetchone()
+        if row is None or row[:2] != (digest, self.settings) or row[2] == "failed":
+            return False
+        return row[2] == "analysed" or self._analysed_as(row[3], digest)
 
-    def _record_duplicate(self, path: str, digest: str, original: str) -> None:
+    def _analysed_as(self, key: str, digest: str) -> bool:
+        """``key`` is stored as analysed with this content and still has it."""
+        current = self._hashes.get(key) or file_hash(key)
+        row = self._db.execute("SELECT 1 FROM documents WHERE path = ? AND sha256 = ? AND settings = ? AND status = "
+                               "'analysed'", (key, digest, self.settings)).fetchone()
+        return current == digest and row is not None
+
+    def _stored_with(self, digest: str, key: str) -> str | None:
+        rows = self._db.execute("SELECT path FROM documents WHERE sha256 = ? AND settings = ? AND status = "
+                                "'analysed' AND path != ? ORDER BY path", (digest, self.settings, key)).fetchall()
+        return next((path for (path,) in rows if self._analysed_as(path, digest)), None)
+
+    def _record_duplicate(self, key: str, digest: str, original: str) -> None:
         with self._db:
-            self._db.execute("DELETE FROM documents WHERE path = ?", (path,))
+            self._db.execute("DELETE FROM documents WHERE path = ?", (key,))
             self._db.execute("INSERT INTO documents (path, sha256, settings, status, duplicate_of, stored_at) "
-                             "VALUES (?, ?, ?, 'duplicate', ?, ?)", (path, digest, self.settings, original, _now()))
+                             "VALUES (?, ?, ?, 'duplicate', ?, ?)", (key, digest, self.settings, original, _now()))
         self.tally.duplicates += 1
-        self.tally.duplicate_paths.append((path, original))
 
-    def record(self, path: str | InputError, result: Document | InputError) -> None:
+    def record(self, given: str | InputError, result: Document | InputError) -> None:
         """Store one input's result (its document and facts, or its failure) in one transaction."""
-        if isinstance(path, InputError):
+        if isinstance(given, InputError):
             return  # a planning error (an empty folder) names no file to store
-        digest = self._hashes.get(path) or file_hash(path) or ""
+        if given == "-":
+            self.tally.not_stored += 1  # standard input has no path to resume by
+            return
+        path = stored_path(given)
+        digest = self._hashes.get(path) or file_hash(given) or ""
         with self._db:
             self._db.execute("DELETE FROM documents WHERE path = ?", (path,))  # its facts go with it
             if isinstance(result, InputError):
@@ -217,7 +254,7 @@ class ResultsStore:
             self._db.executemany(
                 f"INSERT INTO facts (doc, seq, {', '.join(_FACT_COLUMNS)}) "
                 f"VALUES (?, ?, {', '.join('?' * len(_FACT_COLUMNS))})",
-                ((path, seq, *(fact_table_row(fact.to_record(path))[c] for c in _FACT_COLUMNS))
+                ((path, seq, *(fact_table_row(fact.to_record(result.path))[c] for c in _FACT_COLUMNS))
                  for seq, fact in enumerate(result.facts)))
 
 

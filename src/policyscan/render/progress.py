@@ -12,11 +12,14 @@ from policyscan.model import Document, InputError
 T = TypeVar("T", Document, InputError)
 
 
-def with_progress(items: Iterable[T], total: int, stream: IO[str] | None = None) -> Iterator[T]:
+def with_progress(items: Iterable[T], total: int, stream: IO[str] | None = None,
+                  results_on_terminal: bool = False) -> Iterator[T]:
     """``items`` unchanged, counted on a bar drawn on ``stream`` (standard error) if it is a
-    terminal; otherwise nothing is drawn at all."""
+    terminal; otherwise nothing is drawn at all. Nor is it when the results themselves go to
+    the terminal (``results_on_terminal``): they show the progress, and a bar would cut into
+    them. Messages written to standard error while the bar is drawn appear above it."""
     stream = stream if stream is not None else sys.stderr
-    if not stream.isatty():
+    if results_on_terminal or not stream.isatty():
         yield from items
         return
     from rich.console import Console

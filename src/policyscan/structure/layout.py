@@ -62,18 +62,27 @@ def find_chrome(doc: Document, pack: RulePack) -> SpanSet:
 
 
 def _markers(doc: Document, pack: RulePack) -> list[_Marker]:
-    styles, pattern = pack.heading_styles, pack.heading_pattern
-    if pattern is None:
-        return []
+    styles, joined = pack.heading_styles, pack.heading_pattern
     found: list[_Marker] = []
-    starts = sorted({seg.end() for seg in _SEGMENT_START.finditer(doc.shadow)})
-    for pos in starts:
-        m = pattern.match(doc.shadow, pos)
-        if m is None or doc.in_chrome(pos, pos + 1):
+    for pos in sorted({seg.end() for seg in _SEGMENT_START.finditer(doc.shadow)}):
+        hit = _heading_at(doc.shadow, pos, styles, joined)
+        if hit is None or doc.in_chrome(pos, pos + 1):
             continue
-        style, _, label = next(styles[i] for i in range(len(styles)) if m.start(f"style{i}") >= 0)
+        (style, _, label), m = hit
         found.append(_Marker(style, label.replace("{marker}", m.group("marker")), pos, m.end()))
     return found
+
+
+def _heading_at(text: str, pos: int, styles: list[tuple[str, regex.Pattern[str], str]],
+                joined: regex.Pattern[str] | None) -> tuple[tuple[str, regex.Pattern[str], str], regex.Match[str]] | None:
+    """The first heading style that matches at ``pos``, and its match: with the styles joined
+    in one pattern when the pack allows it, else style by style."""
+    if joined is None:
+        return next(((style, m) for style in styles if (m := style[1].match(text, pos))), None)
+    m = joined.match(text, pos)
+    if m is None:
+        return None
+    return next(styles[i] for i in range(len(styles)) if m.start(f"style{i}") >= 0), m
 
 
 def _title(doc: Document, start: int, limit: int) -> str:
