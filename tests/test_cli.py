@@ -6,6 +6,7 @@ import importlib.util
 import io
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -351,3 +352,29 @@ def test_ctrl_c_stops_a_parallel_batch_quietly(tmp_path: Path) -> None:
     assert run.returncode != 0
     assert "Traceback" not in stderr
     assert not out.exists() and not (tmp_path / "facts.jsonl.part").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl(PR_SET_PDEATHSIG) is Linux's")
+def test_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
+    """A killed parent cannot stop its workers; they must not run on (and hold the caller's
+    pipes open) without it."""
+    import signal
+    import subprocess
+    import time
+
+    corpus = Path(__file__).resolve().parent / "corpus"
+    run = subprocess.Popen([sys.executable, "-c", "from policyscan.cli import app; app()", "extract",
+                            *[str(corpus)] * 20, "-f", "jsonl", "-o", str(tmp_path / "f.jsonl"), "--jobs", "2"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children = Path(f"/proc/{run.pid}/task/{run.pid}/children")
+    deadline = time.monotonic() + 60
+    workers: list[str] = []
+    while len(workers) < 2 and time.monotonic() < deadline and run.poll() is None:
+        workers = children.read_text().split() if children.exists() else []
+        time.sleep(0.05)
+    assert len(workers) == 2, "the workers did not start"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    time.sleep(1.5)
+    alive = [w for w in workers if Path(f"/proc/{w}").exists() and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"]
+    assert alive == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -70,6 +71,7 @@ class Options:
 
 # A handful of files is analysed in this process: starting workers would cost more than it saves.
 HANDFUL = 8
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _WINDOW_PER_JOB = 4  # files in flight per worker: enough to keep workers busy, few enough to keep memory flat
 _worker: tuple[RulePack, Options] | None = None  # a worker process's pack and options
 
@@ -94,11 +96,29 @@ def analyse_file(path: str, pack: RulePack, options: Options = Options()) -> Doc
 
 
 def _start_worker(pack: RulePack, options: Options) -> None:
-    """A worker keeps the pack and options; Ctrl-C is the parent's to handle (it stops the
-    batch), so the workers do not each print a traceback."""
+    """A worker keeps the pack and options. Ctrl-C is the parent's to handle (it stops the
+    batch), so the workers do not each print a traceback; and a worker ends with its parent,
+    however the parent ends (killed, it cannot stop them itself)."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_parent()
     _worker = (pack, options)
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to send this process SIGTERM when its parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere a killed parent's workers finish their file and find the pool gone."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _analyse_in_worker(path: str) -> Document | InputError:
