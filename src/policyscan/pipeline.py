@@ -19,6 +19,7 @@ from .load import plan_inputs, read_document
 from .model import FACT_KINDS, Document, InputError
 from .normalise import remove_noise, shadow
 from .rules import Check, RulePack, load_pack
+from .segment import tokenizer
 from .structure import build_sections, find_breaks, find_chrome, read_metadata
 
 if TYPE_CHECKING:  # compare and check are imported when used: extraction alone starts faster
@@ -136,6 +137,7 @@ def analyse_inputs(inputs: Iterable[str | InputError], pack: RulePack, options: 
         for item in inputs:
             yield item if isinstance(item, InputError) else analyse_file(item, pack, options)
         return
+    tokenizer(pack)  # built (or loaded) once here: forked workers inherit it instead of each building it
     pending: deque[Future[Document | InputError] | Document | InputError] = deque()
     pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(pack, options))
     try:

@@ -317,7 +317,7 @@ def _fingerprint(files: list[Path], contents: list[bytes], disable: tuple[str, .
     tells a results store whether stored facts came from the same packs."""
     key = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for part in (regex.__version__, *(str(f) for f in files), *contents, *disable,
+    for part in (regex.__version__, *(str(f.resolve()) for f in files), *contents, *disable,
                  (here / "rules.py").read_bytes(), (here / "model.py").read_bytes()):
         key.update(part.encode() if isinstance(part, str) else part)
         key.update(b"\0")
