@@ -53,13 +53,6 @@ MAX_WIDTH = 60  # widest column, in Latin characters; wider text wraps
 _MAX_CELL = 32767  # characters Excel holds in one cell
 _INVALID_TITLE = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
-# The fields each fact kind fills: facts.FIELD_COLUMNS (the CSV's), split by kind.
-KIND_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "quota": ("value", "low", "high", "unit", "cmp", "indicator"),
-    "deadline": ("relation", "date", "begin"),
-    "unit": ("name", "role"),
-    "target": ("deadline", "quota"),
-}
 _FACT_COLUMNS = tuple(c for c in BASE_COLUMNS if c != "kind")  # the sheet is the kind
 KIND_SHEETS: Mapping[str, str] = {"quota": "Quotas", "deadline": "Deadlines", "unit": "Responsible units",
                                   "target": "Targets"}
