@@ -92,14 +92,15 @@ class Compaction:
     origin: list[int]  # origin[i]: offset in the original of compact character i; one more at the end
     noise: list[tuple[int, int]]  # the removed spans of the original
 
-    def restore(self, inner: Document, doc: Document) -> Document:
-        """``doc`` (the original) given everything found on ``inner`` (its compact text),
-        with every offset mapped back; a fact's text is the original, noise and all. The
-        shadow blanks the noise so later readers (compare, check) do not see it as words."""
-        folded = list(shadow(doc.text))
+    def restore(self, inner: Document, doc: Document, folded: str) -> Document:
+        """``doc`` (the original, whose shadow is ``folded``) given everything found on
+        ``inner`` (its compact text), with every offset mapped back; a fact's text is the
+        original, noise and all. The shadow blanks the noise so later readers (compare, check)
+        do not see it as words."""
+        blanked = list(folded)
         for start, end in self.noise:
-            folded[start:end] = " " * (end - start)
-        doc.shadow = "".join(folded)
+            blanked[start:end] = " " * (end - start)
+        doc.shadow = "".join(blanked)
         doc.chrome = SpanSet(self.span(s, e) for s, e in inner.chrome)
         doc.sections = [self._section(s) for s in inner.sections]
         if inner.breaks is not None:

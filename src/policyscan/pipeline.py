@@ -40,7 +40,7 @@ def analyse(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS,
         return _analyse_clean(doc, pack, kinds, year, reference_date)
     inner = Document(path=doc.path, text=compaction.text, encoding=doc.encoding, format=doc.format,
                      shadow=shadow(compaction.text))
-    return compaction.restore(_analyse_clean(inner, pack, kinds, year, reference_date), doc)
+    return compaction.restore(_analyse_clean(inner, pack, kinds, year, reference_date), doc, folded)
 
 
 def _analyse_clean(doc: Document, pack: RulePack, kinds: Collection[str],
