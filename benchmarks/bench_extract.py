@@ -52,7 +52,7 @@ print(json.dumps({
 """
 
 # Does importing the CLI pull in the pipeline? (It should not: --help must stay instant.)
-_CLI_IMPORTS_JIEBA = "import sys, policyscan.cli; print('policyscan.pipeline' in sys.modules or 'jieba' in sys.modules)"
+_CLI_IMPORTS_PIPELINE = "import sys, policyscan.cli; print('policyscan.pipeline' in sys.modules or 'jieba' in sys.modules)"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -90,11 +90,11 @@ def time_help(runs: int = 5) -> dict:
         t0 = time.perf_counter()
         subprocess.run(command, capture_output=True, check=True)
         times.append(time.perf_counter() - t0)
-    imports_jieba = subprocess.run([sys.executable, "-c", _CLI_IMPORTS_JIEBA],
+    imports_pipeline = subprocess.run([sys.executable, "-c", _CLI_IMPORTS_PIPELINE],
                                    capture_output=True, text=True, check=True).stdout.strip()
     return {"command": " ".join(Path(command[0]).name if i == 0 else c for i, c in enumerate(command)),
             "runs": runs, "first_s": times[0], "median_s": statistics.median(times),
-            "cli_import_loads_jieba": imports_jieba == "True"}
+            "cli_import_loads_pipeline": imports_pipeline == "True"}
 
 
 def throughput(files: list[Path], repeat: int) -> dict:
@@ -154,7 +154,7 @@ def table(report: dict) -> str:
                                        f"segmenter loaded: {'yes' if c['segmenter_loaded'] else 'no'})"),
         ("peak RSS (cold-start process)", f"{c['peak_rss_mb']:.0f} MB"),
         (f"{h['command']} wall time", f"{h['median_s']:.2f} s median of {h['runs']}  (first {h['first_s']:.2f} s; "
-                                      f"CLI import loads the pipeline: {'yes' if h['cli_import_loads_jieba'] else 'no'})"),
+                                      f"CLI import loads the pipeline: {'yes' if h['cli_import_loads_pipeline'] else 'no'})"),
     ]
     width = max(len(k) for k, _ in rows)
     env = report["environment"]

@@ -201,8 +201,7 @@ def extract(
     if db and output and os.path.realpath(db) == os.path.realpath(output):
         raise _fail(f"--output: {output} is the results store given to --db; write the facts elsewhere")
     inputs = plan_inputs(paths, glob)
-    with contextlib.ExitStack() as stack:
-        store = stack.enter_context(_store(db, pack, options)) if db else None
+    with _store(db, pack, options) if db else contextlib.nullcontext() as store:
         todo = store.triage(inputs) if store else inputs
         analysed = analyse_inputs(todo, pack, options, jobs or default_jobs(len(todo)))
         failures = 0

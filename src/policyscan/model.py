@@ -190,11 +190,14 @@ class Document:
         """The year that dates written without one are resolved from."""
         return self.meta.year
 
+    def facts_of_kinds(self, kinds: Collection[str] | None) -> list[Fact]:
+        """The facts of ``kinds`` (all when None), in their (start-sorted) order."""
+        return [f for f in self.facts if kinds is None or f.kind in kinds]
+
     def to_records(self, kinds: Collection[str] | None = None) -> list[dict[str, Any]]:
         """The JSONL records of this document: its ``document`` record, then its facts (of
         ``kinds``, or all) in order. What ``extract --format jsonl`` writes for it."""
-        return [self.meta.to_record(self.path),
-                *(f.to_record(self.path) for f in self.facts if kinds is None or f.kind in kinds)]
+        return [self.meta.to_record(self.path), *(f.to_record(self.path) for f in self.facts_of_kinds(kinds))]
 
     def all_sections(self) -> list[Section]:
         """Every section of the tree in document order."""

@@ -218,16 +218,16 @@ def _merge_checks(base: dict[str, Any], extra: dict[str, Any]) -> None:
     _merge(base, extra)
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """A pack file's mapping. PyYAML is imported only here, on a cache miss, and parses with
+def _read_yaml(path: Path, raw: bytes) -> dict[str, Any]:
+    """A pack file's mapping, from its bytes. PyYAML is imported only here, on a cache miss, and parses with
     libyaml when PyYAML was built with it (seven times faster than its pure-Python parser)."""
     import yaml
 
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     except yaml.YAMLError as exc:
         raise RulePackError(f"{path}: not valid YAML: {exc}") from exc
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise RulePackError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):
         raise RulePackError(f"{path}: a rule pack must be a mapping at the top level")
@@ -283,12 +283,13 @@ def _load_pack(extra: tuple[str, ...], disable: tuple[str, ...]) -> RulePack:
     files = pack_files(builtin_rules_dir())
     for p in extra:
         files.extend(pack_files(Path(p)))
-    fingerprint = _fingerprint(files, [_read_bytes(path) for path in files], disable)
+    contents = [_read_bytes(path) for path in files]
+    fingerprint = _fingerprint(files, contents, disable)
     folder = cache_dir()
     cached = folder / f"pack-{fingerprint[:32]}.pickle" if folder is not None else None
     pack = _read_cached(cached)
     if pack is None:
-        pack = _compile_pack(files, disable)
+        pack = _compile_pack(files, contents, disable)
         pack.fingerprint = fingerprint
         _write_cached(cached, pack)
     return pack
@@ -350,14 +351,15 @@ def _write_cached(path: Path | None, pack: RulePack) -> None:
         _log.debug("cannot write pack cache %s: %s", path, exc)
 
 
-def _compile_pack(files: list[Path], disable: tuple[str, ...]) -> RulePack:
-    """Read, merge and compile the packs: every check a bad pack fails happens here."""
+def _compile_pack(files: list[Path], contents: list[bytes], disable: tuple[str, ...]) -> RulePack:
+    """Parse, merge and compile the packs (``contents``: each file's bytes, read once by the
+    caller): every check a bad pack fails happens here."""
     blocks: dict[str, str] = {}
     lists: dict[str, list[Any]] = {name: [] for name in LIST_SECTIONS}
     tables: dict[str, dict[str, Any]] = {name: {} for name in MAPPING_SECTIONS if name != "blocks"}
     raw_rules: dict[str, tuple[Path, dict[str, Any]]] = {}
-    for path in files:
-        data = _read_yaml(path)
+    for path, raw in zip(files, contents):
+        data = _read_yaml(path, raw)
         for name in MAPPING_SECTIONS:
             section = data.get(name) or {}
             if not isinstance(section, dict):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from score_pairs import SCORER, SHARED, cells, figures, mean_cells, score  # noqa: E402 - beside this script
+from score_pairs import SCORER, SHARED, cells, figures, mean_cells, print_header, score  # noqa: E402 - beside this script
 
 _spec = importlib.util.spec_from_file_location("score_compare", SCORER)
 scorer = importlib.util.module_from_spec(_spec)
@@ -74,8 +74,7 @@ def main() -> None:
     if "--json" in sys.argv:
         print(json.dumps(results, ensure_ascii=False, indent=1))
         return
-    print("| pair | direction | recall | false differences | fact pairs right |")
-    print("|---|---|---:|---:|---:|")
+    print_header("pair", "direction")
     for direction in DIRECTIONS:
         for r in results:
             print(f"| {r['pair']} | {direction} | {cells(r[direction])} |")

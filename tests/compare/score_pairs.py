@@ -54,14 +54,19 @@ def mean_cells(part: list[dict]) -> str:
             f"{sum(f['fact_pairs_right'] for f in part)}/{sum(f['fact_pairs'] for f in part)}")
 
 
+def print_header(*first: str) -> None:
+    """The header of a Markdown table of the three figures, after the given first columns."""
+    print("| " + " | ".join(first) + " | recall | false differences | fact pairs right |")
+    print("|" + "---|" * len(first) + "---:|---:|---:|")
+
+
 def main() -> None:
     rows = [{"split": split, "pair": name, **figures(score(expected, docs))}
             for split, name, expected, docs in pairs()]
     if "--json" in sys.argv:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    print("| split | pair | recall | false differences | fact pairs right |")
-    print("|---|---|---:|---:|---:|")
+    print_header("split", "pair")
     for r in rows:
         print(f"| {r['split']} | {r['pair']} | {cells(r)} |")
     for split in ("dev", "holdout"):

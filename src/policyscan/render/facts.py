@@ -70,11 +70,6 @@ def render_facts(
         raise ValueError(f"unknown output format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
-def selected_facts(doc: Document, kinds: Collection[str] | None) -> list[Fact]:
-    """The facts of ``doc`` the user asked for, in their (start-sorted) order."""
-    return [f for f in doc.facts if kinds is None or f.kind in kinds]
-
-
 def _records(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
     """JSONL: per document its ``document`` record, then its facts in order."""
     for doc in docs:
@@ -84,14 +79,14 @@ def _records(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterato
 def _document_objects(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
     """JSON: one object per document, its metadata with its facts inside."""
     for doc in docs:
-        yield {**doc.meta.to_record(doc.path), "facts": [f.to_record(doc.path) for f in selected_facts(doc, kinds)]}
+        yield {**doc.meta.to_record(doc.path), "facts": [f.to_record(doc.path) for f in doc.facts_of_kinds(kinds)]}
 
 
 def _rows(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
     """CSV: one row per fact, with its document's metadata in the last columns."""
     for doc in docs:
         meta = doc.meta.to_record(doc.path)
-        for fact in selected_facts(doc, kinds):
+        for fact in doc.facts_of_kinds(kinds):
             yield {**{k: meta[k] for k in DOCUMENT_COLUMNS}, **fact.to_record(doc.path)}
 
 
@@ -138,7 +133,7 @@ def _write_table(
     """Human view; colour only when ``out`` is a terminal (rich decides, we never force it)."""
     console = Console(file=out, width=console_width, highlight=False, emoji=False)
     for doc in docs:
-        facts = selected_facts(doc, kinds)
+        facts = doc.facts_of_kinds(kinds)
         console.print(_heading(doc, facts, labels))
         by_section: dict[str, list[Fact]] = {}
         for fact in facts:

@@ -22,7 +22,6 @@ from policyscan.model import FACT_KINDS, REPORT_GENERATOR, Document, Fact, Secti
 
 from .common import describe
 from .comparison import KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, coverage, rows_of
-from .facts import selected_facts
 from .labels import Labels
 from .review import SEVERITY_COLOURS, deadline_text, finding_message, review_heading, status_text
 
@@ -338,7 +337,7 @@ def write_facts_html(docs: Iterable[Document], out: TextIO, kinds: Collection[st
     """Every document with its facts highlighted in its text, written document by document."""
     def parts() -> Iterable[tuple[str, str, str, str]]:
         for n, doc in enumerate(docs):
-            facts, anchor = selected_facts(doc, kinds), f"d{n}"
+            facts, anchor = doc.facts_of_kinds(kinds), f"d{n}"
             marks = [_fact_mark(f, f"{anchor}-{i}", labels) for i, f in enumerate(facts)]
             (_, text), = highlight(doc.text, marks)
             body = (f'<section class="doc" id="{anchor}">{_doc_header(doc, labels)}'

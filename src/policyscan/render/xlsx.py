@@ -32,7 +32,7 @@ from policyscan.numbers import amount
 
 from .common import FORMULA_STARTS, csv_cell, describe
 from .comparison import COLUMNS, KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, comparison_rows
-from .facts import BASE_COLUMNS, DOCUMENT_COLUMNS, KIND_FIELDS, selected_facts
+from .facts import BASE_COLUMNS, DOCUMENT_COLUMNS, KIND_FIELDS
 from .labels import Labels
 from .review import SEVERITY_COLOURS, finding_record, item_record, finding_message, status_text
 
@@ -218,7 +218,7 @@ def write_facts_xlsx(docs: Iterable[Document], out: BinaryIO, kinds: Collection[
     sheets = {kind: book.sheet(KIND_SHEETS[kind], _columns((*_FACT_COLUMNS, *KIND_FIELDS[kind], "what")))
               for kind in chosen}
     for doc in docs:
-        facts = selected_facts(doc, chosen)
+        facts = doc.facts_of_kinds(chosen)
         counts = Counter(f.kind for f in facts)
         documents.append({**doc.meta.to_record(doc.path), "format": doc.format, **{k: counts[k] for k in chosen}})
         for fact in facts:
