@@ -61,7 +61,8 @@ def test_jsonl_opens_each_document_with_its_metadata() -> None:
                      "issuer": "中共重庆市潼南区委农村工作暨实施乡村振兴战略领导小组巩固拓展脱贫攻坚成果工作专班办公室",
                      "issued": "2025-04-27", "year": 2025, "period": None,
                      "sources": {"title": "title", "doc_number": "title_block", "issuer": "signature",
-                                 "issued": "signature", "year": "signature"}}
+                                 "issued": "signature", "year": "signature"},
+                     "notices": []}
 
 
 def test_json_matches_jsonl() -> None:

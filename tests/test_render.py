@@ -77,7 +77,7 @@ def test_jsonl_one_record_per_fact_in_order(doc: Document) -> None:
     assert len(lines) == len(doc.facts) + 1
     assert json.loads(lines[0]) == {"doc": PATH, "kind": "document", "title": None, "doc_number": None,
                                     "issuer": None, "issued": None, "year": 2023, "period": None,
-                                    "sources": {"year": "option"}}
+                                    "sources": {"year": "option"}, "notices": []}
     records = [json.loads(line) for line in lines[1:]]
     assert records == _expected_records(doc)
     quota = next(r for r in records if r["kind"] == "quota" and r["cmp"] == ">=")

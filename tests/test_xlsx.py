@@ -116,7 +116,7 @@ def test_documents_sheet_has_metadata_and_counts(docs: dict[str, Document]) -> N
     book = facts_workbook([docs["000"], docs["001"]])
     rows = records(book["Documents"])
     assert [r["doc"] for r in rows] == [docs["000"].path, docs["001"].path]
-    assert header(book["Documents"]) == ["doc", "title", "doc_number", "issuer", "issued", "year", "format",
+    assert header(book["Documents"]) == ["doc", "title", "doc_number", "issuer", "issued", "year", "format", "notices",
                                          "quota", "deadline", "unit", "target"]
     first = rows[1]
     assert first["doc_number"] == "潼巩固专办发〔2025〕1号"

@@ -179,6 +179,9 @@ class Document:
     breaks: Breaks | None = None  # clause and sentence boundaries, from the structure stage
     meta: Metadata = field(default_factory=Metadata)
     facts: list[Fact] = field(default_factory=list)
+    # What a reader of the results should know about how this document was read (bytes that
+    # could not be decoded, a number too large to be an amount): nothing is dropped silently.
+    notices: list[str] = field(default_factory=list)
 
     @property
     def issued(self) -> str | None:
@@ -197,7 +200,11 @@ class Document:
     def to_records(self, kinds: Collection[str] | None = None) -> list[dict[str, Any]]:
         """The JSONL records of this document: its ``document`` record, then its facts (of
         ``kinds``, or all) in order. What ``extract --format jsonl`` writes for it."""
-        return [self.meta.to_record(self.path), *(f.to_record(self.path) for f in self.facts_of_kinds(kinds))]
+        return [self.record(), *(f.to_record(self.path) for f in self.facts_of_kinds(kinds))]
+
+    def record(self) -> dict[str, Any]:
+        """The record of kind ``document``: what the document says of itself, and its notices."""
+        return {**self.meta.to_record(self.path), "notices": list(self.notices)}
 
     def all_sections(self) -> list[Section]:
         """Every section of the tree in document order."""

@@ -242,7 +242,7 @@ class ResultsStore:
                 return
             self.tally.analysed += 1
             self.tally.facts += len(result.facts)
-            meta = result.meta.to_record(result.path)
+            meta = result.record()
             period = result.meta.period or (None, None)
             self._db.execute(
                 "INSERT INTO documents (path, sha256, settings, status, format, encoding, chars, facts, title, "

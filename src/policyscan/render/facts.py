@@ -79,13 +79,13 @@ def _records(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterato
 def _document_objects(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
     """JSON: one object per document, its metadata with its facts inside."""
     for doc in docs:
-        yield {**doc.meta.to_record(doc.path), "facts": [f.to_record(doc.path) for f in doc.facts_of_kinds(kinds)]}
+        yield {**doc.record(), "facts": [f.to_record(doc.path) for f in doc.facts_of_kinds(kinds)]}
 
 
 def _rows(docs: Iterable[Document], kinds: Collection[str] | None) -> Iterator[dict[str, Any]]:
     """CSV: one row per fact, with its document's metadata in the last columns."""
     for doc in docs:
-        meta = doc.meta.to_record(doc.path)
+        meta = doc.record()
         for fact in doc.facts_of_kinds(kinds):
             yield {**{k: meta[k] for k in DOCUMENT_COLUMNS}, **fact.to_record(doc.path)}
 

@@ -213,14 +213,14 @@ def write_facts_xlsx(docs: Iterable[Document], out: BinaryIO, kinds: Collection[
     """A documents sheet (metadata and fact counts), then one sheet per requested fact kind."""
     chosen = [kind for kind in FACT_KINDS if kinds is None or kind in kinds]
     book = _Book(labels)
-    documents = book.sheet("Documents", _columns(("doc", *DOCUMENT_COLUMNS, "format"))
+    documents = book.sheet("Documents", _columns(("doc", *DOCUMENT_COLUMNS, "format", "notices"))
                            + [(kind, kind) for kind in chosen])
     sheets = {kind: book.sheet(KIND_SHEETS[kind], _columns((*_FACT_COLUMNS, *KIND_FIELDS[kind], "what")))
               for kind in chosen}
     for doc in docs:
         facts = doc.facts_of_kinds(chosen)
         counts = Counter(f.kind for f in facts)
-        documents.append({**doc.meta.to_record(doc.path), "format": doc.format, **{k: counts[k] for k in chosen}})
+        documents.append({**doc.meta.to_record(doc.path), "notices": "\n".join(doc.notices), "format": doc.format, **{k: counts[k] for k in chosen}})
         for fact in facts:
             sheets[fact.kind].append(_fact_record(doc, fact, labels))
     book.save(out)
