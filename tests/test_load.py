@@ -68,7 +68,7 @@ def test_gbk_that_big5_also_decodes_is_read_as_gbk() -> None:
     text = "国务院关于加快推进农业机械化和农机装备产业转型升级的指导意见"
     data = text.encode("gbk")
     assert data.decode("big5") != text  # both codecs accept these bytes
-    assert decode_bytes(data, "x") == (text, "gb18030")
+    assert decode_bytes(data, "x") == (text, "gb18030", ())
 
 
 def test_big5_traditional_decodes_exactly(tmp_path: Path) -> None:
@@ -84,12 +84,12 @@ def test_big5_that_gb18030_reads_as_ideographs_is_read_as_big5() -> None:
     data = text.encode("big5")
     misread = data.decode("gb18030")
     assert all(0x4E00 <= ord(char) <= 0x9FFF for char in misread)
-    assert decode_bytes(data, "x") == (text, "big5")
+    assert decode_bytes(data, "x") == (text, "big5", ())
 
 
 def test_cp950_extension_characters() -> None:
     text = "科學園區裏的碁盤式道路"  # 裏 and 碁 exist only in Microsoft's Big5 (cp950)
-    assert decode_bytes(text.encode("cp950"), "x") == (text, "cp950")
+    assert decode_bytes(text.encode("cp950"), "x") == (text, "cp950", ())
 
 
 def test_crlf_and_lone_cr_read_as_line_breaks(tmp_path: Path) -> None:

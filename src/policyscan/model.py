@@ -7,6 +7,7 @@ offset found by matching the shadow is an offset into the original too.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -183,6 +184,9 @@ class Document:
     # could not be decoded, a number too large to be an amount): nothing is dropped silently.
     notices: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.path = printable_name(self.path)
+
     @property
     def issued(self) -> str | None:
         """The document's own date (ISO), when it gives one."""
@@ -243,12 +247,35 @@ class Document:
         return self.chrome.overlaps(start, end)
 
 
+# Lone surrogates: how Python holds the bytes of a file name that are not UTF-8 (os.fsdecode).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable_name(name: str) -> str:
+    """``name`` as valid text: a file name's bytes that are not UTF-8 (held as surrogates
+    U+DC80..U+DCFF) shown as \\xff escapes, any other lone surrogate as \\udxxx. Every
+    document path and every message goes through it, so no output format or terminal is
+    handed text it cannot encode."""
+    def escape(m: re.Match[str]) -> str:
+        code = ord(m.group())
+        return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+    return _SURROGATE.sub(escape, name)
+
+
 class PolicyscanError(Exception):
     """An error the user can act on; the message names the file and the problem."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(printable_name(a) if isinstance(a, str) else a for a in args))
 
 
 class InputError(PolicyscanError):
     """A document could not be read or decoded."""
+
+
+class AnalysisError(InputError):
+    """A document was read but could not be analysed (a worker process died, or a bug met
+    text it did not expect): that document is reported and skipped, the batch goes on."""
 
 
 class RulePackError(PolicyscanError):

@@ -14,19 +14,20 @@ import sys
 from collections.abc import Callable, Iterator
 
 from ..model import Document, InputError
-from .text import decode_bytes
+from .text import Decoded, decode_bytes, unify_newlines
 
-__all__ = ["READERS", "decode_bytes", "expand_paths", "iter_documents", "plan_inputs", "read_document",
-           "text_of"]
+__all__ = ["READERS", "Decoded", "decode_bytes", "expand_paths", "iter_documents", "plan_inputs",
+           "read_document", "text_of"]
 
-# What a reader gets (the file's bytes and its name for messages) and gives: (text, encoding).
-Reader = Callable[[bytes, str], tuple[str, str]]
+# What a reader gets (the file's bytes and its name for messages) and gives: the text, its
+# encoding and any notices about how it was read.
+Reader = Callable[[bytes, str], Decoded]
 
 
 def _lazy(module: str, function: str) -> Reader:
     """A reader whose module (and library: lxml, python-docx, pdfplumber) is imported on first
     use, so reading .txt files never pays for them."""
-    def read(data: bytes, name: str) -> tuple[str, str]:
+    def read(data: bytes, name: str) -> Decoded:
         reader: Reader = getattr(importlib.import_module(f"{__name__}.{module}"), function)
         return reader(data, name)
     return read
@@ -56,16 +57,20 @@ _OS_PROBLEMS: tuple[tuple[type[OSError], str], ...] = (
 )
 
 
+def _problem(exc: OSError) -> str:
+    """What an OSError says, in the words of the other messages."""
+    return next((text for kind, text in _OS_PROBLEMS if isinstance(exc, kind)), (exc.strerror or str(exc)).lower())
+
+
 def _read_bytes(path: str) -> bytes:
+    """The file's bytes; standard input closed or absent reads as no bytes (an empty file)."""
     try:
         if path == "-":
-            return sys.stdin.buffer.read()
+            return sys.stdin.buffer.read() if sys.stdin is not None else b""
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
-        problem = next((text for kind, text in _OS_PROBLEMS if isinstance(exc, kind)),
-                       (exc.strerror or str(exc)).lower())
-        raise InputError(f"{path}: {problem}") from exc
+        raise InputError(f"{path}: {_problem(exc)}") from exc
 
 
 def _sniffed(data: bytes) -> str | None:
@@ -100,12 +105,13 @@ def read_document(path: str) -> Document:
     data = _read_bytes(path)
     fmt, reader = _reader_for(path, data)
     try:
-        text, encoding = reader(data, path)
+        decoded = reader(data, path)
     except InputError:
         raise
     except Exception as exc:  # a reader library's own error on a malformed file: name the file
         raise InputError(f"{path}: cannot read this {fmt} file ({type(exc).__name__}: {exc})") from exc
-    return Document(path=path, text=text, encoding=encoding, format=fmt)
+    return Document(path=path, text=unify_newlines(decoded.text), encoding=decoded.encoding, format=fmt,
+                    notices=list(decoded.notices))
 
 
 def text_of(path: str) -> str:
@@ -113,27 +119,48 @@ def text_of(path: str) -> str:
     return read_document(path).text
 
 
-def _files_under(folder: str, glob: str | None) -> list[str]:
+def _is_supported(name: str, glob: str | None) -> bool:
+    # Scraped files from Windows machines are often named *.TXT: suffixes and --glob ignore case.
+    return (os.path.splitext(name)[1].lower() in READERS and not name.startswith(_LOCK_FILE_PREFIX)
+            and (glob is None or fnmatch.fnmatchcase(name.lower(), glob.lower())))
+
+
+def _is_file(entry: os.DirEntry[str]) -> bool:
+    """A file to read: a regular file, or a link that leads nowhere (reading it says why). A
+    named pipe or a device in a folder is not a document, and reading it could wait forever."""
+    return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
+
+
+def _files_under(folder: str, glob: str | None) -> list[str | InputError]:
     """Supported files below a folder (and matching ``glob``), sorted by path components so
-    a folder's files stay together ("a/b" before "a-c"). Walking is iterative: a deeply
-    nested tree cannot exhaust the stack."""
-    found: list[tuple[str, ...]] = []
-    for root, _dirs, files in os.walk(folder):
-        relative = os.path.relpath(root, folder)
-        prefix = () if relative == os.curdir else tuple(relative.split(os.sep))
-        for name in files:
-            # Scraped files from Windows machines are often named *.TXT: suffixes and --glob ignore case.
-            if (os.path.splitext(name)[1].lower() in READERS and not name.startswith(_LOCK_FILE_PREFIX)
-                    and (glob is None or fnmatch.fnmatchcase(name.lower(), glob.lower()))):
-                found.append(prefix + (name,))
-    return [os.path.join(folder, *parts) for parts in sorted(found)]
+    a folder's files stay together ("a/b" before "a-c"); a subfolder that cannot be read is
+    an InputError in its place, not skipped in silence. The walk keeps its own stack (a tree
+    1,000 deep cannot exhaust Python's) and does not follow links to folders (a link loop
+    cannot make it go round for ever)."""
+    found: list[tuple[tuple[str, ...], str | InputError]] = []
+    stack: list[tuple[str, ...]] = [()]
+    while stack:
+        parts = stack.pop()
+        here = os.path.join(folder, *parts)
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((*parts, entry.name))
+                    elif _is_supported(entry.name, glob) and _is_file(entry):
+                        found.append(((*parts, entry.name), entry.path))
+        except OSError as exc:
+            found.append((parts, InputError(f"{here}: cannot read this folder: {_problem(exc)}")))
+    found.sort(key=lambda place: place[0])
+    return [item for _, item in found]
 
 
-def expand_paths(paths: list[str], glob: str | None = None) -> list[str]:
+def expand_paths(paths: list[str], glob: str | None = None) -> list[str | InputError]:
     """Files as given; folders recursively → their supported files (sorted), narrowed by
-    ``glob`` (a file-name pattern such as ``*.pdf``); '-' kept as is. A path that does not
-    exist is kept too (read_document reports it)."""
-    expanded: list[str] = []
+    ``glob`` (a file-name pattern such as ``*.pdf``), and an InputError for each subfolder
+    that cannot be read; '-' kept as is. A path that does not exist is kept too
+    (read_document reports it)."""
+    expanded: list[str | InputError] = []
     for path in paths:
         if path != "-" and os.path.isdir(path):
             expanded.extend(_files_under(path, glob))

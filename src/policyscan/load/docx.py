@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..model import InputError
+from .text import Decoded
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CHINESE_DIGITS = "零一二三四五六七八九"
@@ -146,7 +147,7 @@ def _blocks(parent: Any) -> Iterator[Any]:
                 yield from _blocks(content)
 
 
-def docx_to_text(data: bytes, name: str) -> tuple[str, str]:
+def docx_to_text(data: bytes, name: str) -> Decoded:
     """The plain text of a .docx file (see the module's docstring)."""
     try:
         import docx
@@ -175,4 +176,4 @@ def docx_to_text(data: bytes, name: str) -> tuple[str, str]:
     text = "\n".join(lines).strip("\n") + "\n"
     if not text.strip():
         raise InputError(f"{name}: the Word file holds no text")
-    return text, ""
+    return Decoded(text, "")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from ..model import REPORT_GENERATOR, InputError
-from .text import decode_bytes, unify_newlines
+from .text import Decoded, decode_bytes
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
 # Labels of the metadata tables of government portals.
@@ -55,7 +55,7 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")  # &nbsp; too: editors pad lines with it
 
 
-def _decode(data: bytes, name: str) -> tuple[str, str]:
+def _decode(data: bytes, name: str) -> Decoded:
     """The page's declared charset when its bytes decode with it, else a guess from the bytes.
     A Western single-byte charset on a Chinese page is a template's default, not the truth:
     every byte decodes in it, so it is never trusted."""
@@ -65,7 +65,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         charset = "gb18030" if charset in ("gb2312", "gbk", "x-gbk", "gb_2312-80") else charset
         if not _WESTERN_CHARSETS.match(charset):
             try:
-                return unify_newlines(data.decode(charset)), charset
+                return Decoded(data.decode(charset), charset)
             except (LookupError, UnicodeDecodeError):
                 pass
     return decode_bytes(data, name)
@@ -237,14 +237,14 @@ def _render(element, lines: list[str]) -> None:  # noqa: ANN001
     flush()
 
 
-def html_to_text(data: bytes, name: str) -> tuple[str, str]:
+def html_to_text(data: bytes, name: str) -> Decoded:
     """The plain text of a saved web page (see the module's docstring)."""
     try:
         import lxml.html
         from lxml import etree
     except ImportError as exc:
         raise InputError(f"{name}: reading web pages needs lxml: pip install 'policyscan[html]'") from exc
-    text, encoding = _decode(data, name)
+    text, encoding, notices = _decode(data, name)
     try:  # huge_tree: unclosed tags nest every later paragraph one level deeper
         root = lxml.html.fromstring(_XML_DECLARATION.sub("", text), parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as exc:
@@ -265,4 +265,4 @@ def html_to_text(data: bytes, name: str) -> tuple[str, str]:
         lines.insert(0, title_text)  # the page title names the document when the page text does not
     if not any(_HAN.search(line) for line in lines):
         raise InputError(f"{name}: no text found in the web page")
-    return "\n".join(lines) + "\n", encoding
+    return Decoded("\n".join(lines) + "\n", encoding, notices)

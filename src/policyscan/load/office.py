@@ -16,7 +16,7 @@ import tempfile
 
 from ..model import InputError
 from .docx import docx_to_text
-from .text import looks_like_garbage
+from .text import Decoded, looks_like_garbage
 
 _TIMEOUT = 120  # seconds LibreOffice may take for one file
 
@@ -25,7 +25,7 @@ def _soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def ofd_unsupported(data: bytes, name: str) -> tuple[str, str]:
+def ofd_unsupported(data: bytes, name: str) -> Decoded:
     """OFD files are reported, not skipped: a folder of them should not look empty."""
     raise InputError(f"{name}: OFD files cannot be read; export it to PDF in an OFD reader (数科OFD阅读器, "
                      f"福昕OFD版式办公套件: 另存为/导出 PDF) and run policyscan on the PDF")
@@ -45,7 +45,7 @@ def _convert(soffice: str, source: str, folder: str) -> None:
         raise
 
 
-def office_to_text(data: bytes, name: str) -> tuple[str, str]:
+def office_to_text(data: bytes, name: str) -> Decoded:
     """The plain text of a .doc/.wps/.rtf/.odt file, through LibreOffice."""
     suffix = os.path.splitext(name)[1].lower() or ".doc"
     how = (f"convert it to .docx or .pdf (LibreOffice: soffice --headless --convert-to docx '{name}'; "
@@ -65,7 +65,7 @@ def office_to_text(data: bytes, name: str) -> tuple[str, str]:
         if not os.path.exists(converted):
             raise InputError(f"{name}: LibreOffice could not open this {suffix} file; {how}")
         with open(converted, "rb") as handle:
-            text, encoding = docx_to_text(handle.read(), name)
-    if looks_like_garbage(text):  # LibreOffice imports a file it cannot identify as plain text
+            decoded = docx_to_text(handle.read(), name)
+    if looks_like_garbage(decoded.text):  # LibreOffice imports a file it cannot identify as plain text
         raise InputError(f"{name}: not a readable {suffix} file (LibreOffice read it as garbage); {how}")
-    return text, encoding
+    return decoded

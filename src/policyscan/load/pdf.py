@@ -25,6 +25,7 @@ from collections import Counter
 from typing import Any
 
 from ..model import InputError
+from .text import Decoded
 
 _PAGE_NUMBER = re.compile(r"[-—–]?\s*(?:第\s*)?\d{1,4}\s*(?:页|/\s*\d{1,4})?\s*[-—–]?|Page\s*\d+(?:\s*of\s*\d+)?", re.I)
 # Heading numbers that open a paragraph: 一、 （二） 3. 第四条 — a line opening with one is never a continuation.
@@ -191,7 +192,7 @@ def _edges(body: list[dict[str, Any]]) -> dict[Any, tuple[float, float]]:
     return edges
 
 
-def pdf_to_text(data: bytes, name: str) -> tuple[str, str]:
+def pdf_to_text(data: bytes, name: str) -> Decoded:
     """The plain text of a PDF (see the module's docstring)."""
     try:
         import pdfplumber
@@ -218,4 +219,4 @@ def pdf_to_text(data: bytes, name: str) -> tuple[str, str]:
         else:
             out.append(text)
         previous = line
-    return "\n".join(out) + "\n", ""
+    return Decoded("\n".join(out) + "\n", "")

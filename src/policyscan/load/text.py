@@ -2,14 +2,20 @@
 
 Government sites serve UTF-8, GBK/GB18030 and Big5 (often without saying which), so
 decoding is guessed from the bytes. The decoded text is what an editor shows and what
-Python's text mode reads -- BOM removed, CRLF and lone CR read as one line break --
-because every later offset points into it, and a user checks offsets against it.
+Python's text mode reads -- BOM removed, CRLF and lone CR read as one line break (for every
+format: ``read_document`` applies ``unify_newlines``) -- because every later offset points
+into it, and a user checks offsets against it.
+
+Scraped files are often damaged: a character cut in two, a stray byte. A file whose bytes
+mostly decode is read with the bad bytes replaced by U+FFFD and a notice saying where; only
+bytes that are mostly not text are rejected.
 """
 from __future__ import annotations
 
 import codecs
 import unicodedata
 from functools import cache
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
@@ -49,6 +55,22 @@ _FREQUENT_BLOCKS = (("gb2312", 0xB0A1, 0xD7F9), ("big5", 0xA440, 0xC67E))
 
 
 _MIN_CHINESE_SCORE = 0.4  # real documents score above 0.8 (tests/corpus); garbage below 0
+# A damaged text file is read with replacement when at most this share of its characters
+# (or this many, in a short file) are bad; more than that and it is not text in that encoding.
+_MAX_BAD_SHARE = 0.01
+_MAX_BAD_ANYWAY = 3
+_LINES_NAMED = 10  # a notice names the first lines with bad bytes, not hundreds
+# UTF-16 without a BOM: the ASCII characters (digits, newlines) put a NUL in every other byte.
+_MIN_UTF16_NULS = 0.01  # share of the code units in the sample
+
+
+class Decoded(NamedTuple):
+    """What a reader makes of a file's bytes: the text, the encoding it was decoded from
+    ("" when the format has none), and what a reader of the results should know about how."""
+
+    text: str
+    encoding: str
+    notices: tuple[str, ...] = ()
 
 
 def _in_ranges(code: int, ranges: tuple[tuple[int, int], ...]) -> bool:
@@ -94,13 +116,27 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return None
 
 
-def _decode_with_bom(data: bytes) -> tuple[str, str] | None:
-    """A BOM is the only reliable encoding label a .txt file carries, so it is trusted first."""
+def _bom_encoding(data: bytes) -> tuple[str, str] | None:
+    """A BOM is the only reliable encoding label a .txt file carries, so it is trusted first:
+    (the codec to decode the bytes after it with, the encoding name to report)."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            text = _strict(data[len(bom):], encoding)
-            if text is not None:
-                return text, "utf-8-sig" if encoding == "utf-8" else encoding
+            return encoding, "utf-8-sig" if encoding == "utf-8" else encoding
+    return None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a BOM (Windows tools do): NULs in the odd bytes only (little
+    endian) or the even bytes only (big endian), as its ASCII characters leave them."""
+    sample = data[:_SNIFF_SIZE]
+    units = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if units == 0 or len(data) % 2:
+        return None
+    if even == 0 and odd >= _MIN_UTF16_NULS * units:
+        return "utf-16-le"
+    if odd == 0 and even >= _MIN_UTF16_NULS * units:
+        return "utf-16-be"
     return None
 
 
@@ -116,10 +152,34 @@ def _decode_without_bom(data: bytes) -> tuple[str, str] | None:
             candidates.append((text, encoding))
     if candidates:
         return max(candidates, key=lambda candidate: _chinese_score(candidate[0]))
+    return None
+
+
+def _with_replacement(data: bytes, encodings: tuple[str, ...]) -> Decoded | None:
+    """The bytes decoded in the encoding that leaves the fewest bad bytes (replaced by
+    U+FFFD), when they are few enough for a damaged text file; with a notice saying where."""
+    def bad(text: str) -> int:
+        return text.count("\ufffd")
+
+    text, encoding = min(((data.decode(e, "replace"), e) for e in encodings), key=lambda c: bad(c[0]))
+    count = bad(text)
+    if count > max(_MAX_BAD_ANYWAY, _MAX_BAD_SHARE * len(text)):
+        return None
+    if count == 0:
+        return Decoded(text, encoding)
+    lines = [str(n) for n, line in enumerate(unify_newlines(text).split("\n"), 1) if "\ufffd" in line]
+    where = ", ".join(lines[:_LINES_NAMED]) + (f" and {len(lines) - _LINES_NAMED} more" if len(lines) > _LINES_NAMED else "")
+    noun = "sequence" if count == 1 else "sequences"
+    return Decoded(text, encoding, (f"{count} byte {noun} not valid {encoding} replaced by U+FFFD "
+                                    f"(line{'s' if len(lines) > 1 else ''} {where})",))
+
+
+def _guessed(data: bytes) -> Decoded | None:
+    """The last resort for bytes no Chinese encoding fits: charset_normalizer's guess."""
     guess = from_bytes(data).best()
     if guess is None:
         return None
-    return str(guess), codecs.lookup(guess.encoding).name
+    return Decoded(str(guess), codecs.lookup(guess.encoding).name)
 
 
 def _has_binary_content(text: str) -> bool:
@@ -147,20 +207,25 @@ def unify_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def decode_bytes(data: bytes, name: str) -> tuple[str, str]:
-    """Return (text, encoding_name). Raise InputError naming `name` and the problem."""
-    decoded = _decode_with_bom(data)
-    if decoded is None:
-        # Checked on the raw bytes too: binary data often decodes "successfully".
-        if b"\x00" in data[:_SNIFF_SIZE]:
-            raise InputError(f"{name}: binary file, not text")
-        decoded = _decode_without_bom(data)
-        if decoded is None:
-            raise InputError(f"{name}: cannot decode as UTF-8, GB18030 or Big5")
-    text, encoding = decoded
-    text = unify_newlines(text)
-    if not text.strip():
-        raise InputError(f"{name}: empty file")
-    if _has_binary_content(text):
+def decode_bytes(data: bytes, name: str) -> Decoded:
+    """The text of a plain-text file; InputError naming ``name`` and the problem when its
+    bytes are not text (binary, empty, or not decodable even with a few replacements)."""
+    bom = _bom_encoding(data)
+    utf16 = None if bom else _utf16_without_bom(data)
+    if bom or utf16:
+        codec, encoding = bom or (utf16, utf16)
+        body = data[len(codecs.BOM_UTF8 if codec == "utf-8" else codecs.BOM_UTF16_LE):] if bom else data
+        decoded = _with_replacement(body, (codec,))
+        decoded = decoded and decoded._replace(encoding=encoding)
+    elif b"\x00" in data[:_SNIFF_SIZE]:  # checked on the raw bytes: binary data often decodes "successfully"
         raise InputError(f"{name}: binary file, not text")
-    return text, encoding
+    else:
+        strict = _decode_without_bom(data)
+        decoded = Decoded(*strict) if strict else _with_replacement(data, ("utf-8", *_CHINESE_LEGACY)) or _guessed(data)
+    if decoded is None:
+        raise InputError(f"{name}: cannot decode as UTF-8, GB18030 or Big5")
+    if not decoded.text.strip():
+        raise InputError(f"{name}: empty file")
+    if _has_binary_content(decoded.text):
+        raise InputError(f"{name}: binary file, not text")
+    return decoded
