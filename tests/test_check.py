@@ -845,7 +845,7 @@ def test_clean_document_exits_0(tmp_path: Path) -> None:
 def test_unreadable_file_among_two(tmp_path: Path) -> None:
     missing = tmp_path / "missing.txt"
     result = invoke("check", str(missing), str(NAMES["001"]), "-f", "jsonl")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "missing.txt" in result.stderr
     records = jsonl(result.stdout)
     assert records and {r["doc"] for r in records} == {str(NAMES["001"])}

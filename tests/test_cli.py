@@ -117,7 +117,7 @@ def test_folder_with_a_bad_file(tmp_path: Path) -> None:
     (folder / "a_good.txt").write_text("一、目标\n确保低收入群体年人均纯收入不低于8700元。\n", encoding="utf-8")
     (folder / "b_binary.txt").write_bytes(bytes(range(256)) * 8)
     result = invoke("extract", str(folder), "--format", "jsonl")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     records = jsonl(result.stdout)
     assert records
     assert {Path(r["doc"]).name for r in records} == {"a_good.txt"}
@@ -130,7 +130,7 @@ def test_bad_file_listed_first_does_not_stop_the_rest(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00" * 100)
     result = invoke("extract", str(bad), str(SAMPLE), "--format", "json")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert {d["doc"] for d in json.loads(result.stdout)} == {str(SAMPLE)}
     assert "bad.txt" in result.stderr
 
@@ -138,7 +138,7 @@ def test_bad_file_listed_first_does_not_stop_the_rest(tmp_path: Path) -> None:
 def test_missing_path(tmp_path: Path) -> None:
     missing = tmp_path / "nosuch.txt"
     result = invoke("extract", str(missing), "--format", "jsonl")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert str(missing) in result.stderr
     assert "no such file" in result.stderr
     assert result.stdout == ""
@@ -288,7 +288,7 @@ def test_jobs_give_the_same_results_in_the_same_order(tmp_path: Path) -> None:
     bad.write_bytes(b"%PDF-1.4 not really")
     args = ["extract", str(corpus), str(bad), str(SAMPLES), "--format", "jsonl"]
     one, two = runner.invoke(app, [*args, "--jobs", "1"]), runner.invoke(app, [*args, "--jobs", "2"])
-    assert one.exit_code == two.exit_code == 1
+    assert one.exit_code == two.exit_code == 3
     assert one.stdout == two.stdout and one.stderr == two.stderr and "bad.pdf" in two.stderr
     assert one.stdout.count('"kind": "document"') > 60
 

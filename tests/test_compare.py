@@ -1091,7 +1091,7 @@ def test_cli_fail_on_unknown_verdict(edited_pair: tuple[str, str]) -> None:
 
 def test_cli_unreadable_base(edited_pair: tuple[str, str]) -> None:
     result = invoke("compare", "no-such-directive.txt", edited_pair[1], "-f", "jsonl")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "no-such-directive.txt" in result.stderr
     assert result.stdout == ""
 
@@ -1099,7 +1099,7 @@ def test_cli_unreadable_base(edited_pair: tuple[str, str]) -> None:
 def test_cli_one_unreadable_other(edited_pair: tuple[str, str]) -> None:
     base, other = edited_pair
     result = invoke("compare", base, "no-such-plan.txt", other, "-f", "jsonl")
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "no-such-plan.txt" in result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     assert [r["other"] for r in records if r["kind"] == "summary"] == [other]

@@ -122,7 +122,7 @@ def test_scanned_pdf_is_a_named_error_and_the_batch_goes_on(tmp_path: Path) -> N
         read_document(str(scan))
     shutil.copy(SAMPLES[1], tmp_path / "plan.txt")
     result = CliRunner().invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "no text layer; scanned?" in result.stderr
     assert '"kind": "quota"' in result.stdout  # plan.txt was still processed
 
@@ -185,7 +185,7 @@ def test_text_command_prints_what_offsets_index() -> None:
 
 def test_text_command_reports_an_unreadable_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["text", str(tmp_path / "missing.pdf")])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "missing.pdf: no such file or directory" in result.stderr
 
 
@@ -449,7 +449,7 @@ def test_a_reader_crash_is_a_named_error_and_the_batch_goes_on(tmp_path: Path, m
     shutil.copy(FORMATS / "001.pdf", tmp_path / "a.pdf")
     shutil.copy(SAMPLES[1], tmp_path / "b.txt")
     result = CliRunner().invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert "a.pdf: cannot read this pdf file (IndexError: list index out of range)" in result.stderr
     assert "b.txt" in result.stdout
 
@@ -466,5 +466,5 @@ def test_folders_skip_office_lock_files_and_glob_ignores_case(tmp_path: Path) ->
 def test_a_folder_with_nothing_to_read_is_reported(tmp_path: Path) -> None:
     shutil.copy(SAMPLES[1], tmp_path / "plan.txt")
     result = CliRunner().invoke(app, ["extract", str(tmp_path), "--glob", "*.pdf", "--format", "jsonl"])
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     assert f"{tmp_path}: no files matching '*.pdf' in this folder" in result.stderr

@@ -356,6 +356,6 @@ def test_a_report_in_an_input_folder_is_not_read_as_a_policy(tmp_path: Path) -> 
     runner = CliRunner()
     assert runner.invoke(app, ["extract", str(tmp_path), "-o", str(tmp_path / "report.html")]).exit_code == 0
     again = runner.invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
-    assert again.exit_code == 1
+    assert again.exit_code == 3
     assert "report.html: a policyscan report, not a policy document" in again.stderr
     assert again.stdout.count('"kind": "document"') == 1

@@ -95,7 +95,7 @@ def test_a_file_that_fails_is_stored_as_failed_and_retried(tmp_path: Path) -> No
     (folder / "broken.pdf").write_bytes(b"%PDF-1.4 not really")
     db = tmp_path / "r.sqlite"
     done = runner.invoke(app, ["extract", str(folder), "--db", str(db)])
-    assert done.exit_code == 1 and "broken.pdf" in done.stderr
+    assert done.exit_code == 3 and "broken.pdf" in done.stderr
     assert _rows(db, "SELECT status FROM documents WHERE path LIKE '%broken.pdf'") == [("failed",)]
     again = runner.invoke(app, ["extract", str(folder), "--db", str(db)])
     assert "0 analysed (0 facts), 1 unchanged, 0 duplicates, 1 failed" in again.stderr

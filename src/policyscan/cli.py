@@ -1,8 +1,19 @@
 """The ``policyscan`` command: a thin layer over the Python API.
 
-Exit codes: 0 everything processed; 1 some input could not be processed, a rule example
-failed, ``compare --fail-on`` matched or ``check`` found an error-level defect; 2 a usage
-or configuration error (bad option, malformed rule pack).
+Exit codes (distinct, so a script can tell them apart):
+
+- 0: every input processed, nothing to report;
+- 1: findings: ``check`` found an error-level defect, ``compare --fail-on`` matched, or a
+  rule example failed (``rules test``);
+- 2: a usage or configuration error (bad option, malformed rule pack, unusable store);
+- 3: some inputs could not be processed (unreadable, undecodable, a worker process that
+  died, a failure while analysing one document): each is reported on standard error with
+  its name and the reason, and every other input is still processed and written. For
+  ``check`` (and ``compare --fail-on``) 3 wins over 1 when both apply: the findings are
+  incomplete.
+
+What a reader should know about how a document was read (bytes replaced while decoding) is
+printed on standard error as ``policyscan: PATH: notice`` and kept in the document's record.
 Heavy imports (jieba, the pipeline) happen inside the commands so ``--help`` is instant.
 """
 from __future__ import annotations
@@ -11,8 +22,8 @@ import contextlib
 import importlib.util
 import os
 import sys
-from collections.abc import Iterator
-from typing import IO, TYPE_CHECKING, Annotated
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -60,9 +71,71 @@ _SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".csv": "cs
                    ".jsonl": "jsonl", ".md": "markdown", ".txt": "table"}
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
+# Exit codes (see the module docstring).
+EXIT_FINDINGS, EXIT_USAGE, EXIT_INPUTS = 1, 2, 3
+
+
+def _version(show: bool) -> None:
+    """--version: the installed distribution's version, without importing the pipeline."""
+    if show:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            typer.echo(f"policyscan {version('policyscan')}")
+        except PackageNotFoundError:
+            typer.echo("policyscan (version unknown: not installed as a distribution)")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(show_version: Annotated[bool, typer.Option(
+        "--version", help="Print the version and exit.", is_eager=True, callback=_version)] = False) -> None:
+    """Extract quotas, deadlines, responsible units and targets from Chinese policy documents."""
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     typer.echo(f"policyscan: {message}", err=True)
     return typer.Exit(code)
+
+
+_T = TypeVar("_T")
+
+
+class _Inputs:
+    """The one place a command reports on its inputs as it goes (extract, compare, check and
+    text): an input that could not be processed is printed on standard error and counted (exit
+    3), a document's notices are printed as ``policyscan: PATH: notice``."""
+
+    def __init__(self) -> None:
+        self.failures = 0
+        self._noticed: set[str] = set()  # paths whose notices were printed (compare's BASE comes with every pair)
+
+    def results(self, items: Iterable[_T | InputError],
+                documents: Callable[[_T], Iterable[Document]] = lambda doc: [doc]) -> Iterator[_T]:
+        """``items`` without the InputErrors, which are reported; the notices of ``documents(item)``
+        are printed before the item is passed on."""
+        for item in items:
+            if isinstance(item, InputError):
+                self.failures += 1
+                print(f"policyscan: {item}", file=sys.stderr)  # sys.stderr now: above the bar, if one is drawn
+                continue
+            for doc in documents(item):
+                self.notify(doc)
+            yield item
+
+    def notify(self, doc: Document) -> None:
+        """Print what the reader of ``doc``'s results should know about how it was read, once."""
+        if doc.notices and doc.path not in self._noticed:
+            self._noticed.add(doc.path)
+            for notice in doc.notices:
+                print(f"policyscan: {doc.path}: {notice}", file=sys.stderr)
+
+    def exit(self, findings: bool = False) -> None:
+        """End the command with the exit code its inputs and findings call for."""
+        if self.failures:
+            raise typer.Exit(EXIT_INPUTS)
+        if findings:
+            raise typer.Exit(EXIT_FINDINGS)
 
 
 def _parse_kinds(kind: str | None) -> tuple[str, ...]:
@@ -201,35 +274,28 @@ def extract(
     if db and output and os.path.realpath(db) == os.path.realpath(output):
         raise _fail(f"--output: {output} is the results store given to --db; write the facts elsewhere")
     inputs = plan_inputs(paths, glob)
+    run = _Inputs()
     with _store(db, pack, options) if db else contextlib.nullcontext() as store:
         todo = store.triage(inputs) if store else inputs
         analysed = analyse_inputs(todo, pack, options, jobs or default_jobs(len(todo)))
-        failures = 0
 
-        def documents() -> Iterator[Document]:
-            """The analysed documents, one at a time, stored if asked; a file that cannot be read
-            is reported and skipped."""
-            nonlocal failures
-            on_terminal = shown and output is None and sys.stdout.isatty()
-            for path, item in zip(todo, with_progress(analysed, len(todo), results_on_terminal=on_terminal)):
-                if store:
-                    store.record(path, item)
-                if isinstance(item, InputError):
-                    failures += 1
-                    print(f"policyscan: {item}", file=sys.stderr)  # sys.stderr now: above the bar, if one is drawn
-                else:
-                    yield item
+        def stored(items: Iterable[Document | InputError]) -> Iterator[Document | InputError]:
+            for path, item in zip(todo, items):
+                store.record(path, item)
+                yield item
 
+        on_terminal = shown and output is None and sys.stdout.isatty()
+        progressed = with_progress(analysed, len(todo), results_on_terminal=on_terminal)
+        documents = run.results(stored(progressed) if store else progressed)
         if shown:
             with _output(output, fmt) as out:
-                render_facts(documents(), fmt, out, kinds, labels=labels)
+                render_facts(documents, fmt, out, kinds, labels=labels)
         else:
-            for _ in documents():
+            for _ in documents:
                 pass
         if store:
             typer.echo(f"policyscan: {db}: {store.tally.summary()}", err=True)
-    if failures:
-        raise typer.Exit(1)
+    run.exit()
 
 
 @contextlib.contextmanager
@@ -287,24 +353,18 @@ def compare_cmd(
         raise _fail(f"--fail-on: unknown verdict {', '.join(sorted(failing - set(VERDICTS)))} "
                     f"(choose from {', '.join(VERDICTS)})")
     pack = _pack(rules, disable)
-    comparisons, failures = [], 0
+    run = _Inputs()
     try:
-        for item in compare_paths(base, others, pack, glob):
-            if isinstance(item, InputError):
-                failures += 1
-                typer.echo(f"policyscan: {item}", err=True)
-            else:
-                comparisons.append(item)
+        comparisons = list(run.results(compare_paths(base, others, pack, glob), lambda c: [c.base, c.other]))
     except InputError as exc:
-        raise _fail(str(exc), code=1) from exc
+        raise _fail(str(exc), code=EXIT_INPUTS) from exc
     with _output(output, fmt) as out:
         render_comparisons(comparisons, fmt, out, everything=everything, labels=labels)
     flagged = sum(p.verdict in failing for c in comparisons for p in c.pairs)
     if failing and flagged:
         typer.echo("policyscan: " + labels("{count} pair(s) with verdict {verdicts}", count=flagged,
                                           verdicts=", ".join(labels(v) for v in sorted(failing))), err=True)
-    if failures or (failing and flagged):
-        raise typer.Exit(1)
+    run.exit(findings=bool(failing and flagged))
 
 
 @app.command("check")
@@ -348,22 +408,18 @@ def check_cmd(
         checks = effective_checks(pack, enable or (), [d for d in disable or () if d in base_pack.checks])
     except PolicyscanError as exc:
         raise _fail(str(exc)) from exc
-    failures = errors = 0  # unreadable inputs, error-level findings
+    run = _Inputs()
+    errors = 0  # error-level findings
 
     def reviews() -> Iterator[Review]:
-        nonlocal failures, errors
-        for item in check_paths(paths, pack, checks, year, reference_date, glob):
-            if isinstance(item, InputError):
-                failures += 1
-                typer.echo(f"policyscan: {item}", err=True)
-            else:
-                errors += item.errors
-                yield item
+        nonlocal errors
+        for review in run.results(check_paths(paths, pack, checks, year, reference_date, glob), lambda r: [r.doc]):
+            errors += review.errors
+            yield review
 
     with _output(output, fmt) as out:
         render_reviews(reviews(), fmt, out, labels=labels)
-    if failures or errors:
-        raise typer.Exit(1)
+    run.exit(findings=errors > 0)
 
 
 @app.command("text")
@@ -371,13 +427,14 @@ def text_cmd(
     path: Annotated[str, typer.Argument(metavar="PATH", help="A file (.txt, .html, .docx, .pdf …) or - for stdin.")],
 ) -> None:
     """Print the plain text a file is read as: the text every fact's start/end offsets index."""
-    from .load import text_of
+    from .load import read_document
 
     try:
-        text = text_of(path)
+        doc = read_document(path)
     except InputError as exc:
-        raise _fail(str(exc), code=1) from exc
-    sys.stdout.write(text)
+        raise _fail(str(exc), code=EXIT_INPUTS) from exc
+    _Inputs().notify(doc)
+    sys.stdout.write(doc.text)
 
 
 @rules_app.command("list")
@@ -417,7 +474,7 @@ def rules_test(rules: RulesOption = None, disable: DisableOption = None,
             typer.echo(f"{mark} {r.rule}: {r.text}" + (f"\n     {r.problem}" if r.problem else ""))
     typer.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
-        raise typer.Exit(1)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -4,19 +4,22 @@ This is the Python API the CLI is a thin layer over; researchers import it direc
 """
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .extract import extract_facts
-from .load import plan_inputs, read_document
-from .model import FACT_KINDS, Document, InputError
+from .load import READERS, plan_inputs, read_document
+from .model import FACT_KINDS, AnalysisError, Document, InputError, PolicyscanError
 from .normalise import remove_noise, shadow
 from .rules import Check, RulePack, load_pack
 from .segment import tokenizer
@@ -74,7 +77,23 @@ class Options:
 HANDFUL = 8
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _WINDOW_PER_JOB = 4  # files in flight per worker: enough to keep workers busy, few enough to keep memory flat
-_worker: tuple[RulePack, Options] | None = None  # a worker process's pack and options
+_IDLE = -1  # in a worker's slot: on no file
+_MAX_ATTEMPTS = 3  # a file caught in a broken pool whose worker did not die on it is analysed again, this often
+WORKER_DIED = "worker process died"
+
+
+@dataclass
+class _Worker:
+    """What a worker process keeps: the pack, the options, and its slot in the table where
+    each worker shows the file (task number) it is on."""
+
+    pack: RulePack
+    options: Options
+    slots: Any  # a shared array of task numbers, one per worker
+    slot: int
+
+
+_worker: _Worker | None = None  # set in each worker process
 
 
 def default_jobs(files: int) -> int:
@@ -87,23 +106,49 @@ def default_jobs(files: int) -> int:
         return os.cpu_count() or 1
 
 
+def failure(path: str, exc: Exception) -> InputError:
+    """What a document that could not be read or analysed comes back as: a PolicyscanError
+    says what went wrong in its own words; anything else (a bug meeting text it did not
+    expect) is named with the document, so one bad document never stops a batch. The
+    original exception stays attached as the cause, for API users who want its traceback."""
+    if isinstance(exc, InputError):
+        return exc
+    reason = str(exc) if isinstance(exc, PolicyscanError) else f"{path}: could not be analysed: {type(exc).__name__}: {exc}"
+    error = AnalysisError(reason)
+    error.__cause__ = exc
+    return error
+
+
 def analyse_file(path: str, pack: RulePack, options: Options = Options()) -> Document | InputError:
-    """Read and analyse one file; a file that cannot be read comes back as its InputError."""
+    """Read and analyse one file; a file that cannot be read or analysed comes back as its
+    InputError (see ``failure``) instead of raising."""
     try:
-        doc = read_document(path)
-    except InputError as error:
-        return error
-    return analyse(doc, pack, options.kinds, options.year, options.reference_date)
+        return analyse(read_document(path), pack, options.kinds, options.year, options.reference_date)
+    except Exception as exc:  # noqa: BLE001 - any failure is this document's, reported with its name
+        return failure(path, exc)
 
 
-def _start_worker(pack: RulePack, options: Options) -> None:
-    """A worker keeps the pack and options. Ctrl-C is the parent's to handle (it stops the
-    batch), so the workers do not each print a traceback; and a worker ends with its parent,
-    however the parent ends (killed, it cannot stop them itself)."""
+def _start_worker(pack: RulePack, options: Options, slots: Any, taken: Any) -> None:
+    """A worker keeps the pack and options, and takes the next free slot to show its file in.
+    Ctrl-C is the parent's to handle (it stops the batch), so the workers do not each print a
+    traceback; a worker ends with its parent, however the parent ends (killed, it cannot stop
+    them itself); and a worker the pool ends (SIGTERM) leaves its slot first, so that the
+    slots still showing a file after a pool breaks are those of the workers that died on it."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with taken.get_lock():
+        slot = taken.value
+        taken.value += 1
+    _worker = _Worker(pack, options, slots, slot)
+    signal.signal(signal.SIGTERM, _leave_slot)
     _end_with_parent()
-    _worker = (pack, options)
+
+
+def _leave_slot(signum: int, _frame: object) -> None:
+    """Ended from outside (the pool ending its workers, or the parent gone): not this file's fault."""
+    if _worker is not None:
+        _worker.slots[_worker.slot] = _IDLE
+    os._exit(128 + signum)
 
 
 def _end_with_parent() -> None:
@@ -122,97 +167,249 @@ def _end_with_parent() -> None:
         os._exit(1)
 
 
-def _analyse_in_worker(path: str) -> Document | InputError:
+def _analyse_in_worker(task: int, path: str) -> Document | InputError:
     assert _worker is not None, "worker started without its pack"
-    return analyse_file(path, *_worker)
+    _worker.slots[_worker.slot] = task
+    try:
+        return analyse_file(path, _worker.pack, _worker.options)
+    finally:
+        _worker.slots[_worker.slot] = _IDLE
+
+
+@dataclass
+class _Task:
+    """A file handed to the pool: its task number (unique in the batch) and how often it was."""
+
+    path: str
+    number: int
+    attempt: int
+    future: Future[Document | InputError]
+
+
+class _Workers:
+    """Worker processes analysing files a few ahead of the one being yielded, results kept in
+    input order. A worker that dies (killed, out of memory, a crash in a C library) breaks a
+    ProcessPoolExecutor and fails every file in it at once; here the file it was on is reported
+    failed, a new pool is started, and the other files go to it."""
+
+    def __init__(self, jobs: int, pack: RulePack, options: Options) -> None:
+        self.jobs, self.pack, self.options = jobs, pack, options
+        self.pending: deque[_Task | Document | InputError] = deque()
+        self._numbers = itertools.count()
+        self._start()
+
+    def _start(self) -> None:
+        context = multiprocessing.get_context()
+        self._slots = context.Array("q", [_IDLE] * self.jobs, lock=False)
+        self._pool = ProcessPoolExecutor(self.jobs, context, initializer=_start_worker,
+                                         initargs=(self.pack, self.options, self._slots, context.Value("i", 0)))
+
+    def add(self, item: str | InputError) -> None:
+        """Queue a planned input; standard input ('-') is read here, where it is."""
+        if isinstance(item, InputError):
+            self.pending.append(item)
+        elif item == "-":
+            self.pending.append(analyse_file(item, self.pack, self.options))
+        else:
+            self.pending.append(self._submit(item, 1))
+
+    def _submit(self, path: str, attempt: int) -> _Task:
+        number = next(self._numbers)
+        try:
+            future = self._pool.submit(_analyse_in_worker, number, path)
+        except BrokenProcessPool as exc:  # broke before taking this file: recovered when its result is wanted
+            future = Future()
+            future.set_exception(exc)
+        return _Task(path, number, attempt, future)
+
+    def ready(self) -> bool:
+        """True when the oldest result should be taken now: the window is full, or it needs no waiting."""
+        return bool(self.pending) and (len(self.pending) > self.jobs * _WINDOW_PER_JOB
+                                       or not isinstance(self.pending[0], _Task))
+
+    def take(self) -> Document | InputError:
+        """The oldest result, waiting for it if need be."""
+        while isinstance(head := self.pending[0], _Task):
+            try:
+                result = head.future.result()
+            except BrokenProcessPool:
+                self._recover()
+                continue
+            self.pending.popleft()
+            return result
+        return self.pending.popleft()
+
+    def _recover(self) -> None:
+        """After a worker died: once the broken pool has ended its other workers (which leave
+        their slots), a file still in a slot is one a worker died on; it is reported failed.
+        The other files the pool held are submitted to a new pool (each a few times at most,
+        in case a worker dies without leaving a trace)."""
+        self._pool.shutdown(wait=True)
+        died_on = set(self._slots) - {_IDLE}
+        self._start()
+        self.pending = deque(self._again(entry, died_on) for entry in self.pending)
+
+    def _again(self, entry: _Task | Document | InputError, died_on: set[int]) -> _Task | Document | InputError:
+        """An entry of a broken pool: its result if it had one, else failed or submitted again."""
+        if not (isinstance(entry, _Task) and isinstance(entry.future.exception(), BrokenProcessPool)):
+            return entry
+        if entry.number in died_on or entry.attempt >= _MAX_ATTEMPTS:
+            return AnalysisError(f"{entry.path}: could not be analysed: {WORKER_DIED}")
+        return self._submit(entry.path, entry.attempt + 1)
+
+    def close(self) -> None:
+        """Files not started are not analysed (stopped early: Ctrl-C, the consumer gone)."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
 
 def analyse_inputs(inputs: Iterable[str | InputError], pack: RulePack, options: Options = Options(),
                    jobs: int = 1) -> Iterator[Document | InputError]:
-    """Analyse planned inputs (paths, or the InputError standing for one) in their order.
-    With ``jobs`` > 1 the files are analysed by that many worker processes, a few files ahead
-    of the one being yielded, so results stream out in input order and memory does not grow
-    with the corpus. Standard input ('-') is always read here, where it is."""
+    """Analyse planned inputs (paths, or the InputError standing for one) in their order; a
+    file that cannot be read or analysed comes back as its InputError. With ``jobs`` > 1 the
+    files are analysed by that many worker processes, a few files ahead of the one being
+    yielded, so results stream out in input order and memory does not grow with the corpus;
+    a worker that dies fails only the file it was on. Standard input ('-') is always read
+    here, where it is."""
     if jobs <= 1:
         for item in inputs:
             yield item if isinstance(item, InputError) else analyse_file(item, pack, options)
         return
     tokenizer(pack)  # built (or loaded) once here: forked workers inherit it instead of each building it
-    pending: deque[Future[Document | InputError] | Document | InputError] = deque()
-    pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(pack, options))
+    workers = _Workers(jobs, pack, options)
     try:
         for item in inputs:
-            if isinstance(item, InputError):
-                pending.append(item)
-            elif item == "-":
-                pending.append(analyse_file(item, pack, options))
-            else:
-                pending.append(pool.submit(_analyse_in_worker, item))
-            while len(pending) > jobs * _WINDOW_PER_JOB or (pending and not isinstance(pending[0], Future)):
-                yield _result(pending.popleft())
-        while pending:
-            yield _result(pending.popleft())
-    finally:  # stopped early (Ctrl-C, the consumer gone): files not started are not analysed
-        pool.shutdown(wait=True, cancel_futures=True)
+            workers.add(item)
+            while workers.ready():
+                yield workers.take()
+        while workers.pending:
+            yield workers.take()
+    finally:
+        workers.close()
 
 
-def _result(entry: Future[Document | InputError] | Document | InputError) -> Document | InputError:
-    return entry.result() if isinstance(entry, Future) else entry
+PathArgument = str | os.PathLike[str]
 
 
-def analyse_paths(paths: list[str], pack: RulePack | None = None,
+def path_list(paths: PathArgument | Iterable[PathArgument], argument: str = "paths") -> list[str]:
+    """One path (str or Path) or an iterable of them, as a list of str. A str is one path,
+    never a sequence of one-letter paths ("x/" would read x and every file under /); bytes,
+    None and anything else raise a TypeError naming the ``argument``."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    elif isinstance(paths, (bytes, bytearray)) or not isinstance(paths, Iterable):
+        raise TypeError(f"{argument}: expected a path (str or pathlib.Path) or an iterable of paths, "
+                        f"not {type(paths).__name__}")
+    out = []
+    for path in paths:
+        name = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+        if not isinstance(name, str):
+            raise TypeError(f"{argument}: every path must be a str or pathlib.Path, not {type(path).__name__}")
+        out.append(name)
+    return out
+
+
+def analyse_paths(paths: PathArgument | Iterable[PathArgument], pack: RulePack | None = None,
                   kinds: Collection[str] = FACT_KINDS, year: int | None = None,
                   reference_date: str | None = None, glob: str | None = None,
                   jobs: int = 1) -> Iterator[Document | InputError]:
-    """Analyse files and folders (every supported file below a folder, or those whose name
-    matches ``glob``); a file that cannot be read comes back as its InputError. ``jobs``:
-    worker processes (see analyse_inputs); results are the same with any number."""
-    yield from analyse_inputs(plan_inputs(paths, glob), pack or load_pack(),
-                              Options(tuple(kinds), year, reference_date), jobs)
+    """Analyse files and folders (one path, or an iterable of them; every supported file below
+    a folder, or those whose name matches ``glob``); a file that cannot be read or analysed
+    comes back as its InputError. ``jobs``: worker processes (see analyse_inputs); results
+    are the same with any number. A TypeError for ``paths`` that are not paths is raised
+    here, at the call, not when the first result is wanted."""
+    planned = plan_inputs(path_list(paths), glob)
+    return analyse_inputs(planned, pack or load_pack(), Options(tuple(kinds), year, reference_date), jobs)
+
+
+# A string given to ``extract`` longer than this, or of more than one line, is text, not a path.
+_MAX_PATH_CHARS = 4096
+
+
+def _source_path(source: str | Path) -> str | None:
+    """The path ``source`` names, or None when it is text to analyse. A one-line string that
+    does not exist but plainly means a file (it ends in a supported suffix, or it has a path
+    separator after a folder that exists) is a mistyped path: InputError, not a text with no facts."""
+    if isinstance(source, Path):
+        return str(source)
+    if len(source) >= _MAX_PATH_CHARS or "\n" in source:
+        return None
+    if os.path.exists(source):
+        return source
+    folder = os.path.dirname(source.rstrip("/" + os.sep))
+    if os.path.splitext(source)[1].lower() in READERS or (os.sep in source and os.path.isdir(folder or os.curdir)):
+        raise InputError(f"{source}: no such file or directory")
+    return None
 
 
 def extract(source: str | Path, rules: tuple[str, ...] = (), disable: tuple[str, ...] = (),
             kinds: Collection[str] = FACT_KINDS, year: int | None = None,
             reference_date: str | None = None, glob: str | None = None) -> list[Document]:
     """Extract facts from a path (a file of any supported format, or a folder, narrowed by
-    ``glob``) or, when ``source`` is not an existing path, from the string itself. Raises
-    InputError for a path that cannot be read. ``year`` / ``reference_date`` (ISO): the
-    documents' own year or date, when known."""
+    ``glob``) or, when ``source`` is not a path (see ``_source_path``), from the string
+    itself. Raises InputError for a path that cannot be read, TypeError for a source that is
+    neither a str nor a Path. ``year`` / ``reference_date`` (ISO): the documents' own year or
+    date, when known."""
+    if not isinstance(source, (str, Path)):
+        raise TypeError(f"source: expected a text, or a path as str or pathlib.Path, not {type(source).__name__}")
+    path = _source_path(source)
     pack = load_pack(tuple(rules), tuple(disable))
-    if isinstance(source, Path) or (len(str(source)) < 4096 and "\n" not in str(source)
-                                    and Path(str(source)).exists()):
-        docs = []
-        for item in analyse_paths([str(source)], pack, kinds, year, reference_date, glob):
-            if isinstance(item, InputError):
-                raise item
-            docs.append(item)
-        return docs
-    return [analyse_text(str(source), pack=pack, kinds=kinds, year=year, reference_date=reference_date)]
+    if path is None:
+        return [analyse_text(str(source), pack=pack, kinds=kinds, year=year, reference_date=reference_date)]
+    docs = []
+    for item in analyse_paths(path, pack, kinds, year, reference_date, glob):
+        if isinstance(item, InputError):
+            raise item
+        docs.append(item)
+    return docs
 
 
-def compare_paths(base: str, others: list[str], pack: RulePack | None = None, glob: str | None = None
-                  ) -> Iterator[Comparison | InputError]:
-    """BASE (a directive) against each OTHER (documents implementing it; ``glob`` narrows
-    folders). Raises InputError when BASE cannot be read; an OTHER that cannot be read comes
-    back as its InputError."""
-    from .compare import compare
-
+def compare_paths(base: PathArgument, others: PathArgument | Iterable[PathArgument], pack: RulePack | None = None,
+                  glob: str | None = None) -> Iterator[Comparison | InputError]:
+    """BASE (a directive: one file) against each OTHER (documents implementing it; ``glob``
+    narrows folders). Raises InputError when BASE cannot be read or is not one document; an
+    OTHER that cannot be read or compared comes back as its InputError."""
+    if not isinstance(base, (str, os.PathLike)):
+        raise TypeError(f"base: expected one path (str or pathlib.Path), not {type(base).__name__}")
+    [base] = path_list(base, "base")
+    planned = plan_inputs([base])
+    if len(planned) != 1:
+        raise InputError(f"{base}: BASE must be one document; this folder holds {len(planned)} files")
     pack = pack or load_pack()
-    base_doc = next(analyse_paths([base], pack))
+    base_doc = next(analyse_inputs(planned, pack))
     if isinstance(base_doc, InputError):
         raise base_doc
-    for item in analyse_paths(others, pack, glob=glob):
-        yield item if isinstance(item, InputError) else compare(pack, base_doc, item)
+    from .compare import compare
+
+    return _each(analyse_paths(others, pack, glob=glob), lambda other: compare(pack, base_doc, other))
 
 
-def check_paths(paths: list[str], pack: RulePack | None = None,
+_Result = TypeVar("_Result")
+
+
+def _each(analysed: Iterator[Document | InputError], step: Callable[[Document], _Result]
+          ) -> Iterator[_Result | InputError]:
+    """``step`` (compare, review) on each analysed document; a document it fails on comes
+    back as its InputError (see ``failure``), and the others go on."""
+    for item in analysed:
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            result = step(item)
+        except Exception as exc:  # noqa: BLE001 - this document's failure, reported with its name
+            yield failure(item.path, exc)
+            continue
+        yield result
+
+
+def check_paths(paths: PathArgument | Iterable[PathArgument], pack: RulePack | None = None,
                 checks: dict[str, Check] | None = None, year: int | None = None,
                 reference_date: str | None = None, glob: str | None = None) -> Iterator[Review | InputError]:
-    """Review each document before filing; a file that cannot be read comes back as its
-    InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``);
+    """Review each document before filing; a file that cannot be read or reviewed comes back
+    as its InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``);
     ``reference_date`` is the documents' own date, the one deadline.past compares with."""
     from .check import review
 
     pack = pack or load_pack()
-    for item in analyse_paths(paths, pack, FACT_KINDS, year, reference_date, glob):
-        yield item if isinstance(item, InputError) else review(pack, item, checks)
+    return _each(analyse_paths(paths, pack, FACT_KINDS, year, reference_date, glob),
+                 lambda doc: review(pack, doc, checks))

@@ -63,10 +63,12 @@ def _problem(exc: OSError) -> str:
 
 
 def _read_bytes(path: str) -> bytes:
-    """The file's bytes; standard input closed or absent reads as no bytes (an empty file)."""
+    """The file's bytes ('-': standard input's, which may have been closed by the caller)."""
+    if path == "-" and sys.stdin is None:
+        raise InputError("-: standard input is closed")
     try:
         if path == "-":
-            return sys.stdin.buffer.read() if sys.stdin is not None else b""
+            return sys.stdin.buffer.read()
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as exc:
