@@ -18,10 +18,10 @@ from .lazy import exports
 
 _WHERE = {
     "Comparison": "compare", "FactPair": "compare", "ItemPair": "compare", "compare_documents": "compare:compare",
-    "Document": "model", "Fact": "model", "InputError": "model", "PolicyscanError": "model",
+    "AnalysisError": "model", "Document": "model", "Fact": "model", "InputError": "model", "PolicyscanError": "model",
     "RulePackError": "model", "Section": "model",
     "analyse": "pipeline", "analyse_paths": "pipeline", "analyse_text": "pipeline",
-    "compare_paths": "pipeline", "extract": "pipeline",
+    "check_paths": "pipeline", "compare_paths": "pipeline", "extract": "pipeline",
     "load_pack": "rules",
 }
 __all__ = sorted(_WHERE)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import regex
+
 from .extract import extract_facts
 from .load import READERS, plan_inputs, read_document
 from .model import FACT_KINDS, AnalysisError, Document, InputError, PolicyscanError
@@ -323,20 +325,23 @@ def analyse_paths(paths: PathArgument | Iterable[PathArgument], pack: RulePack |
 
 # A string given to ``extract`` longer than this, or of more than one line, is text, not a path.
 _MAX_PATH_CHARS = 4096
+_HAN = regex.compile(r"\p{Han}")
 
 
 def _source_path(source: str | Path) -> str | None:
     """The path ``source`` names, or None when it is text to analyse. A one-line string that
-    does not exist but plainly means a file (it ends in a supported suffix, or it has a path
-    separator after a folder that exists) is a mistyped path: InputError, not a text with no facts."""
+    does not exist but plainly means a file is a mistyped path: InputError, not a text with no
+    facts. Plainly a file: it ends in a supported suffix, or it has a path separator and either
+    no Chinese character or a folder that exists before it (完成率达到1/3 is text)."""
     if isinstance(source, Path):
         return str(source)
     if len(source) >= _MAX_PATH_CHARS or "\n" in source:
         return None
     if os.path.exists(source):
         return source
-    folder = os.path.dirname(source.rstrip("/" + os.sep))
-    if os.path.splitext(source)[1].lower() in READERS or (os.sep in source and os.path.isdir(folder or os.curdir)):
+    folder = os.path.dirname(source.rstrip(os.sep)) or os.curdir
+    if os.path.splitext(source)[1].lower() in READERS or (
+            os.sep in source and (not _HAN.search(source) or os.path.isdir(folder))):
         raise InputError(f"{source}: no such file or directory")
     return None
 

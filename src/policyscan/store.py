@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import Document, InputError, PolicyscanError
+from .model import Document, InputError, PolicyscanError, printable_name
 from .render.common import FACT_TABLE_TYPES, fact_table_row
 
 SCHEMA_VERSION = 1
@@ -118,7 +118,7 @@ def stored_path(given: str) -> str:
     """The key a file is stored under: its real path (symlinks and relative parts resolved),
     so that samples/a.txt, ./samples/a.txt and /abs/samples/a.txt are one document, whichever
     folder the run starts in. Records keep the path as given."""
-    return os.path.realpath(given)
+    return printable_name(os.path.realpath(given))
 
 
 def file_hash(path: str) -> str | None:
