@@ -138,6 +138,8 @@ def _start_worker(pack: RulePack, options: Options, slots: Any, taken: Any) -> N
     slots still showing a file after a pool breaks are those of the workers that died on it."""
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # held back while the pool forked it (see _Workers._submit)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     with taken.get_lock():
         slot = taken.value
         taken.value += 1
@@ -216,12 +218,21 @@ class _Workers:
             self.pending.append(self._submit(item, 1))
 
     def _submit(self, path: str, attempt: int) -> _Task:
+        """Hand ``path`` to the pool. Ctrl-C is held back meanwhile: the pool forks its workers
+        here, and a worker interrupted before it could ignore Ctrl-C printed a traceback and
+        died; the parent gets the interrupt as soon as the pool has its workers."""
         number = next(self._numbers)
+        held = hasattr(signal, "pthread_sigmask")
+        if held:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             future = self._pool.submit(_analyse_in_worker, number, path)
         except BrokenProcessPool as exc:  # broke before taking this file: recovered when its result is wanted
             future = Future()
             future.set_exception(exc)
+        finally:
+            if held:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
         return _Task(path, number, attempt, future)
 
     def ready(self) -> bool:

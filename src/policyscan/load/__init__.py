@@ -130,7 +130,10 @@ def _is_supported(name: str, glob: str | None) -> bool:
 def _is_file(entry: os.DirEntry[str]) -> bool:
     """A file to read: a regular file, or a link that leads nowhere (reading it says why). A
     named pipe or a device in a folder is not a document, and reading it could wait forever."""
-    return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
+    try:
+        return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
+    except OSError:  # a link that leads round in a loop
+        return True
 
 
 def _files_under(folder: str, glob: str | None) -> list[str | InputError]:

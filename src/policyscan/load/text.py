@@ -126,18 +126,14 @@ def _bom_encoding(data: bytes) -> tuple[str, str] | None:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 saved without a BOM (Windows tools do): NULs in the odd bytes only (little
-    endian) or the even bytes only (big endian), as its ASCII characters leave them."""
-    sample = data[:_SNIFF_SIZE]
-    units = len(sample) // 2
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    if units == 0 or len(data) % 2:
+    """UTF-16 saved without a BOM (Windows tools do): its ASCII characters (digits, line
+    breaks) leave NULs in every other byte, and read in the right byte order the start is
+    text (in the wrong one, or for binary data, it is not)."""
+    sample = data[:_SNIFF_SIZE - _SNIFF_SIZE % 2]
+    if len(data) % 2 or sample.count(0) < _MIN_UTF16_NULS * len(sample) / 2:
         return None
-    if even == 0 and odd >= _MIN_UTF16_NULS * units:
-        return "utf-16-le"
-    if odd == 0 and even >= _MIN_UTF16_NULS * units:
-        return "utf-16-be"
-    return None
+    return next((codec for codec in ("utf-16-le", "utf-16-be")
+                 if not looks_like_garbage(sample.decode(codec, "replace"))), None)
 
 
 def _decode_without_bom(data: bytes) -> tuple[str, str] | None:
