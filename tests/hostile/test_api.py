@@ -1,0 +1,111 @@
+"""The Python API checks its arguments: a str is one path (not a sequence of one-letter paths),
+bytes, None and numbers are TypeErrors naming the argument, and a mistyped path is an
+InputError, not a text with no facts. Also --version, which must stay cheap."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import policyscan
+from policyscan.cli import app
+
+SENTENCE = "到2025年，建成不少于50个示范村。\n"
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "a.txt").write_text(SENTENCE, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(SENTENCE, encoding="utf-8")
+    return tmp_path
+
+
+def paths_of(results: object) -> list[str]:
+    return [doc.path for doc in results]  # type: ignore[attr-defined]
+
+
+def test_a_str_or_a_path_is_one_path(folder: Path) -> None:
+    """analyse_paths("x/") read x, then "/" (every file on the system)."""
+    expected = [str(folder / "a.txt"), str(folder / "b.txt")]
+    assert paths_of(policyscan.analyse_paths(str(folder))) == expected
+    assert paths_of(policyscan.analyse_paths(folder)) == expected
+    assert paths_of(policyscan.analyse_paths([folder / "a.txt", str(folder / "b.txt")])) == expected
+    assert paths_of(policyscan.analyse_paths(p for p in [str(folder / "b.txt")])) == expected[1:]
+
+
+@pytest.mark.parametrize(("paths", "problem"), [
+    (None, "not NoneType"), (b"a.txt", "not bytes"), (123, "not int"), ([b"a.txt"], "not bytes"), ([None], "not NoneType"),
+])
+def test_paths_that_are_not_paths_are_a_type_error_at_the_call(paths: object, problem: str) -> None:
+    with pytest.raises(TypeError, match=f"^paths: .*{problem}"):
+        policyscan.analyse_paths(paths)  # type: ignore[arg-type]  # raised here, not at the first result
+    with pytest.raises(TypeError, match=f"^paths: .*{problem}"):
+        policyscan.check_paths(paths)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("source", [None, 123, b"a.txt", ["a.txt"]])
+def test_extract_of_something_that_is_neither_text_nor_path_is_a_type_error(source: object) -> None:
+    with pytest.raises(TypeError, match="^source: "):
+        policyscan.extract(source)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("source", ["typo.txt", "reports/plan.docx", "data/plans", "x/"])
+def test_extract_of_a_mistyped_path_says_so(source: str) -> None:
+    with pytest.raises(policyscan.InputError, match=f"^{source}: no such file or directory$"):
+        policyscan.extract(source)
+
+
+@pytest.mark.parametrize("text", ["确保低收入群体年人均纯收入不低于8700元。", "完成率达到1/3以上", "政策/2024年度"])
+def test_extract_of_a_one_line_text_still_reads_the_text(text: str) -> None:
+    [doc] = policyscan.extract(text)
+    assert doc.path == "<text>" and doc.text == text
+
+
+def test_extract_of_a_path_reads_it(folder: Path) -> None:
+    assert paths_of(policyscan.extract(str(folder / "a.txt"))) == [str(folder / "a.txt")]
+    assert paths_of(policyscan.extract(folder)) == [str(folder / "a.txt"), str(folder / "b.txt")]
+
+
+def test_compare_with_an_empty_folder_or_a_folder_of_many_as_base(tmp_path: Path, folder: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(policyscan.InputError, match="empty: no files of a supported kind"):
+        policyscan.compare_paths(str(empty), [str(folder / "a.txt")])
+    with pytest.raises(policyscan.InputError, match="BASE must be one document; this folder holds 2 files"):
+        policyscan.compare_paths(str(folder), [str(folder / "a.txt")])
+    with pytest.raises(TypeError, match="^base: "):
+        policyscan.compare_paths(None, [str(folder / "a.txt")])  # type: ignore[arg-type]
+    [comparison] = policyscan.compare_paths(folder / "a.txt", folder / "b.txt")
+    assert comparison.other.path == str(folder / "b.txt")
+    result = CliRunner().invoke(app, ["compare", str(empty), str(folder / "a.txt")])
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert result.stderr.startswith(f"policyscan: {empty}: no files of a supported kind")
+
+
+def test_a_failure_while_analysing_comes_back_as_an_analysis_error(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For the API too: one document's failure is an InputError (AnalysisError) in its place,
+    with the original exception as its cause."""
+    import policyscan.pipeline as pipeline
+
+    def broken(doc, pack, kinds):  # noqa: ANN001, ANN202
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(pipeline, "extract_facts", broken)
+    [a, b] = policyscan.analyse_paths(folder)
+    assert isinstance(a, policyscan.AnalysisError) and isinstance(a, policyscan.InputError)
+    assert str(a) == f"{folder / 'a.txt'}: could not be analysed: ValueError: a bug"
+    assert isinstance(a.__cause__, ValueError)
+    with pytest.raises(policyscan.AnalysisError):
+        policyscan.extract(folder / "a.txt")
+
+
+def test_version_prints_the_installed_version_without_loading_the_pipeline() -> None:
+    from importlib.metadata import version
+
+    probe = ("import sys\nfrom policyscan.cli import app\ntry:\n    app(['--version'])\nexcept SystemExit as e:\n"
+             "    print(e.code, 'policyscan.pipeline' in sys.modules, 'jieba' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert result.stdout == f"policyscan {version('policyscan')}\n0 False False\n"
