@@ -81,7 +81,7 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _WINDOW_PER_JOB = 4  # files in flight per worker: enough to keep workers busy, few enough to keep memory flat
 _IDLE = -1  # in a worker's slot: on no file
 _MAX_ATTEMPTS = 3  # a file caught in a broken pool whose worker did not die on it is analysed again, this often
-WORKER_DIED = "worker process died"
+_WORKER_DIED = "worker process died"
 
 
 @dataclass
@@ -108,7 +108,7 @@ def default_jobs(files: int) -> int:
         return os.cpu_count() or 1
 
 
-def failure(path: str, exc: Exception) -> InputError:
+def _failure(path: str, exc: Exception) -> InputError:
     """What a document that could not be read or analysed comes back as: a PolicyscanError
     says what went wrong in its own words; anything else (a bug meeting text it did not
     expect) is named with the document, so one bad document never stops a batch. The
@@ -123,11 +123,11 @@ def failure(path: str, exc: Exception) -> InputError:
 
 def analyse_file(path: str, pack: RulePack, options: Options = Options()) -> Document | InputError:
     """Read and analyse one file; a file that cannot be read or analysed comes back as its
-    InputError (see ``failure``) instead of raising."""
+    InputError (see ``_failure``) instead of raising."""
     try:
         return analyse(read_document(path), pack, options.kinds, options.year, options.reference_date)
     except Exception as exc:  # noqa: BLE001 - any failure is this document's, reported with its name
-        return failure(path, exc)
+        return _failure(path, exc)
 
 
 def _start_worker(pack: RulePack, options: Options, slots: Any, taken: Any) -> None:
@@ -182,7 +182,7 @@ def _analyse_in_worker(task: int, path: str) -> Document | InputError:
 
 @dataclass
 class _Task:
-    """A file handed to the pool: its task number (unique in the batch) and how often it was."""
+    """A file handed to the pool: its task number (unique in the batch) and which attempt this is."""
 
     path: str
     number: int
@@ -267,7 +267,7 @@ class _Workers:
         if not (isinstance(entry, _Task) and isinstance(entry.future.exception(), BrokenProcessPool)):
             return entry
         if entry.number in died_on or entry.attempt >= _MAX_ATTEMPTS:
-            return AnalysisError(f"{entry.path}: could not be analysed: {WORKER_DIED}")
+            return AnalysisError(f"{entry.path}: could not be analysed: {_WORKER_DIED}")
         return self._submit(entry.path, entry.attempt + 1)
 
     def close(self) -> None:
@@ -405,7 +405,7 @@ _Result = TypeVar("_Result")
 def _each(analysed: Iterator[Document | InputError], step: Callable[[Document], _Result]
           ) -> Iterator[_Result | InputError]:
     """``step`` (compare, review) on each analysed document; a document it fails on comes
-    back as its InputError (see ``failure``), and the others go on."""
+    back as its InputError (see ``_failure``), and the others go on."""
     for item in analysed:
         if isinstance(item, InputError):
             yield item
@@ -413,7 +413,7 @@ def _each(analysed: Iterator[Document | InputError], step: Callable[[Document], 
         try:
             result = step(item)
         except Exception as exc:  # noqa: BLE001 - this document's failure, reported with its name
-            yield failure(item.path, exc)
+            yield _failure(item.path, exc)
             continue
         yield result
 

@@ -62,6 +62,7 @@ _MAX_BAD_ANYWAY = 3
 _LINES_NAMED = 10  # a notice names the first lines with bad bytes, not hundreds
 # UTF-16 without a BOM: the ASCII characters (digits, newlines) put a NUL in every other byte.
 _MIN_UTF16_NULS = 0.01  # share of the code units in the sample
+_MIN_USUAL_SHARE = 0.95  # of ASCII text, Chinese characters and punctuation, in a text read as UTF-16
 
 
 class Decoded(NamedTuple):
@@ -133,7 +134,17 @@ def _utf16_without_bom(data: bytes) -> str | None:
     if len(data) % 2 or sample.count(0) < _MIN_UTF16_NULS * len(sample) / 2:
         return None
     return next((codec for codec in ("utf-16-le", "utf-16-be")
-                 if not looks_like_garbage(sample.decode(codec, "replace"))), None)
+                 if _is_plain_text(sample.decode(codec, "replace"))), None)
+
+
+def _is_plain_text(text: str) -> bool:
+    """Text as policy documents are written: almost only ASCII text, Chinese characters and
+    Chinese punctuation, and plausible as Chinese (binary data read as UTF-16 is neither)."""
+    usual = sum(c.isprintable() or c in _TEXT_CONTROLS if c.isascii()
+                else c.isprintable() and unicodedata.category(c) != "Co" and (
+                    "\u4e00" <= c <= "\u9fff" or _in_ranges(ord(c), _COMMON_PUNCT))
+                for c in text)
+    return usual >= _MIN_USUAL_SHARE * len(text) and not looks_like_garbage(text)
 
 
 def _decode_without_bom(data: bytes) -> tuple[str, str] | None:
