@@ -93,8 +93,16 @@ def _main(show_version: Annotated[bool, typer.Option(
     """Extract quotas, deadlines, responsible units and targets from Chinese policy documents."""
 
 
+def _say(message: str) -> None:
+    """A message on standard error (now: above the progress bar, if one is drawn), one line:
+    a file name in it cannot colour, retitle or clear the terminal, nor forge a line."""
+    from .render.safe import printable
+
+    print(f"policyscan: {printable(message, one_line=True)}", file=sys.stderr)
+
+
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    typer.echo(f"policyscan: {message}", err=True)
+    _say(message)
     return typer.Exit(code)
 
 
@@ -117,7 +125,7 @@ class _Inputs:
         for item in items:
             if isinstance(item, InputError):
                 self.failures += 1
-                print(f"policyscan: {item}", file=sys.stderr)  # sys.stderr now: above the bar, if one is drawn
+                _say(str(item))
                 continue
             for doc in documents(item):
                 self.notify(doc)
@@ -128,7 +136,7 @@ class _Inputs:
         if doc.notices and doc.path not in self._noticed:
             self._noticed.add(doc.path)
             for notice in doc.notices:
-                print(f"policyscan: {doc.path}: {notice}", file=sys.stderr)
+                _say(f"{doc.path}: {notice}")
 
     def exit(self, findings: bool = False) -> None:
         """End the command with the exit code its inputs and findings call for."""
@@ -294,7 +302,7 @@ def extract(
             for _ in documents:
                 pass
         if store:
-            typer.echo(f"policyscan: {db}: {store.tally.summary()}", err=True)
+            _say(f"{db}: {store.tally.summary()}")
     run.exit()
 
 
@@ -362,8 +370,8 @@ def compare_cmd(
         render_comparisons(comparisons, fmt, out, everything=everything, labels=labels)
     flagged = sum(p.verdict in failing for c in comparisons for p in c.pairs)
     if failing and flagged:
-        typer.echo("policyscan: " + labels("{count} pair(s) with verdict {verdicts}", count=flagged,
-                                          verdicts=", ".join(labels(v) for v in sorted(failing))), err=True)
+        _say(labels("{count} pair(s) with verdict {verdicts}", count=flagged,
+                    verdicts=", ".join(labels(v) for v in sorted(failing))))
     run.exit(findings=bool(failing and flagged))
 
 
@@ -443,18 +451,20 @@ def rules_list(rules: RulesOption = None, disable: DisableOption = None,
     """List every rule: id, kind, action, examples, and the pack it comes from."""
     from pathlib import Path
 
-    from rich.console import Console
     from rich.table import Table
+
+    from .render.common import table_console
+    from .render.safe import printable
 
     kinds = _parse_kinds(kind)
     pack = _pack(rules, disable)
     table = Table("id", "kind", "action", "examples", "pack", "description")
     for rule in pack.rules:
         if rule.kind in kinds:
-            table.add_row(rule.id, rule.kind, rule.action,
-                          f"{len(rule.examples)}+{len(rule.counter_examples)}",
-                          Path(rule.source).name, rule.description)
-    Console().print(table)
+            table.add_row(*(printable(cell) for cell in (
+                rule.id, rule.kind, rule.action, f"{len(rule.examples)}+{len(rule.counter_examples)}",
+                Path(rule.source).name, rule.description)))
+    table_console(sys.stdout, None).print(table)
 
 
 @rules_app.command("test")
@@ -464,6 +474,7 @@ def rules_test(rules: RulesOption = None, disable: DisableOption = None,
                ) -> None:
     """Run every rule's examples and counter examples; exit 1 if any fails."""
     from .examples import run_examples
+    from .render.safe import printable
 
     pack = _pack(rules, disable)
     results = run_examples(pack, set(rule_id or ()))
@@ -471,7 +482,8 @@ def rules_test(rules: RulesOption = None, disable: DisableOption = None,
     for r in results:
         if not r.ok or verbose:
             mark = "ok  " if r.ok else "FAIL"
-            typer.echo(f"{mark} {r.rule}: {r.text}" + (f"\n     {r.problem}" if r.problem else ""))
+            typer.echo(f"{mark} {printable(r.rule)}: {printable(r.text, one_line=True)}"
+                       + (f"\n     {printable(r.problem, one_line=True)}" if r.problem else ""))
     typer.echo(f"{len(results) - len(failed)} passed, {len(failed)} failed")
     if failed:
         raise typer.Exit(EXIT_FINDINGS)

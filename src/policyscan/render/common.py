@@ -1,16 +1,32 @@
-"""What every renderer shares: record writers (JSONL, JSON, CSV) and the one-line
-description of a fact's normalised value, so fact and comparison output never disagree."""
+"""What every renderer shares: record writers (JSONL, JSON, CSV), the console tables are
+printed on, and the one-line description of a fact's normalised value, so fact and
+comparison output never disagree."""
 from __future__ import annotations
 
 import csv
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from policyscan.model import Fact
 from policyscan.numbers import amount
 
 from .labels import ENGLISH, Labels
+from .safe import formula_like
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+def table_console(out: TextIO, width: int | None) -> Console:
+    """A console for the human views. Colour only when ``out`` is a terminal (rich decides, we
+    never force it). No markup, highlighting or emoji codes: a document's "[/y]" or ":x:" is
+    text to show, never an instruction to rich (nor a MarkupError). Control characters are
+    the renderers' to make visible (``safe.printable``) before rich measures the text."""
+    from rich.console import Console  # not at the top: the results store uses this module without rich
+
+    return Console(file=out, width=width, markup=False, highlight=False, emoji=False)
+
 
 def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> None:
     """One object per line so results can be streamed and grepped."""
@@ -63,10 +79,6 @@ def fact_table_row(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-# A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_cell(value: Any) -> Any:
     """Flatten a value into one cell: nested structures as compact JSON, None as empty, and
     text that a spreadsheet would read as a formula (=HYPERLINK(…), @SUM(…)) prefixed with
@@ -75,7 +87,7 @@ def csv_cell(value: Any) -> Any:
         return ""
     if isinstance(value, (dict, list)):
         value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and formula_like(value):
         return "'" + value
     return value
 

@@ -14,15 +14,16 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO, TextIO
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from policyscan.compare import FACT_ROW_KINDS, Comparison, FactPair, ItemPair
 from policyscan.model import Fact, Section
 
-from .common import describe, write_csv, write_json, write_jsonl
+from .common import describe, table_console, write_csv, write_json, write_jsonl
 from .labels import ENGLISH, Labels
+from .safe import printable
 
 COMPARE_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown", "xlsx", "html")
 KIND_ORDER = FACT_ROW_KINDS
@@ -45,12 +46,12 @@ def render_comparisons(comparisons: list[Comparison], fmt: str, out: TextIO | Bi
     and Markdown views from one screen per OTHER into every row; the other formats always
     hold every row. ``labels`` translates what people read."""
     if fmt == "table":
-        console = Console(file=out, width=console_width, highlight=False, emoji=False)
+        console = table_console(out, console_width)
         if comparisons:
             console.print(Group(*(_full_tables(comparisons, labels) if everything
                                   else [_screen(c, labels) for c in comparisons])))
     elif fmt == "markdown":
-        out.write(_markdown(comparisons, everything, labels))
+        out.write(printable(_markdown(comparisons, everything, labels)))
     elif fmt == "xlsx":
         from .xlsx import write_comparisons_xlsx
         write_comparisons_xlsx(comparisons, out, labels)
@@ -156,8 +157,8 @@ def _grouped(pairs: list[FactPair], side: str, labels: Labels) -> list[Text]:
             line.append(" · " if n else " ")
             if fact.section != section:
                 section = fact.section
-                line.append(f"{section or labels('(preamble)')} ", style="bold")
-            line.append(_fact_words(fact))
+                line.append(printable(f"{section or labels('(preamble)')} "), style="bold")
+            line.append(printable(_fact_words(fact)))
         lines.append(line)
     return lines
 
@@ -172,14 +173,14 @@ def _leads_by_units(pairs: list[FactPair], side: str, labels: Labels) -> Text:
     line = Text(f"  {labels('lead')}:", style="dim")
     for n, (units, where) in enumerate(sections.items()):
         line.append("; " if n else " ")
-        line.append(f"{units} ", style="bold")
-        line.append(" · ".join(dict.fromkeys(where)))
+        line.append(printable(f"{units} "), style="bold")
+        line.append(printable(" · ".join(dict.fromkeys(where))))
     return line
 
 
 def _items_line(title: str, items: list[dict[str, Any]], style: str) -> Text:
     line = Text(f"{title} ({len(items)}): ", style=style)
-    line.append(" · ".join(f"{i['section']} {_clipped(i['title'], 12)}" for i in items))
+    line.append(printable(" · ".join(f"{i['section']} {_clipped(i['title'], 12)}" for i in items)))
     return line
 
 
@@ -201,8 +202,8 @@ def _counts_line(s: dict[str, Any], labels: Labels) -> Text:
 def _screen(c: Comparison, labels: Labels) -> Group:
     """BASE against one OTHER on one screen: summary, decisions, then dropped and added."""
     s = c.summary()
-    parts: list[Any] = [Text.assemble((f"{labels('BASE')} ", "bold"), c.base.path),
-                        Text.assemble((f"{labels('OTHER')} ", "bold"), c.other.path)]
+    parts: list[Any] = [Text.assemble((f"{labels('BASE')} ", "bold"), printable(c.base.path, one_line=True)),
+                        Text.assemble((f"{labels('OTHER')} ", "bold"), printable(c.other.path, one_line=True))]
     if not c.related:
         parts.append(Text(labels("No item of OTHER corresponds to BASE (similarity {similarity}): the documents "
                                  "look unrelated, so nothing is judged.", similarity=f"{s['similarity']:.2f}"),
@@ -222,8 +223,9 @@ def _screen(c: Comparison, labels: Labels) -> Group:
         for p in decisions:
             verdict = Text(labels(p.verdict), style=VERDICT_COLOURS.get(p.verdict, ""))
             if p.detail and p.kind != "lead":  # a lead's sides list its units
-                verdict.append(f"\n{p.detail}", style="dim")
-            table.add_row(labels(p.kind), verdict, _side_line(p, "base", labels), _side_line(p, "other", labels))
+                verdict.append("\n" + printable(p.detail), style="dim")
+            table.add_row(labels(p.kind), verdict, *(Text(printable(_side_line(p, side, labels)))
+                                                     for side in ("base", "other")))
         parts.append(table)
     for title, verdict, side, style in (("Dropped: in BASE, not in OTHER", "missing", "base", "red"),
                                         ("Added: in OTHER, not in BASE", "added", "other", "blue")):
@@ -295,12 +297,12 @@ VERDICT_COLOURS = {"same": "green", "matched": "green", "stricter": "cyan", "ear
 
 def _styled_cell(pairs: list[Pair], labels: Labels) -> Text:
     """The OTHER cell with each verdict (the first word of its line) in the verdict's colour."""
-    text = Text(_other_cell(pairs, labels))
+    text = Text(printable(_other_cell(pairs, labels)))
     offset = 0
     for pair in pairs:
-        line = _verdict_line(pair, labels)
+        line = printable(_verdict_line(pair, labels))
         text.stylize(VERDICT_COLOURS.get(pair.verdict, ""), offset, offset + len(line.split(" ", 1)[0]))
-        offset += len(line) + 1 + (len(_cell(pair.other, labels)) + 1 if pair.other is not None else 0)
+        offset += len(line) + 1 + (len(printable(_cell(pair.other, labels))) + 1 if pair.other is not None else 0)
     return text
 
 
@@ -316,11 +318,12 @@ def coverage(s: dict[str, Any]) -> str:
 
 
 def _full_tables(comparisons: list[Comparison], labels: Labels) -> list[Table]:
-    summary = Table(title=Text(f"{labels('BASE')} {comparisons[0].base.path}", style="bold"), title_justify="left",
+    summary = Table(title=Text(f"{labels('BASE')} {printable(comparisons[0].base.path, one_line=True)}", style="bold"),
+                    title_justify="left",
                     box=box.SIMPLE_HEAD, pad_edge=False)
     summary.add_column(labels("summary"), no_wrap=True)
     for c in comparisons:
-        summary.add_column(c.other.path, justify="right", overflow="fold", ratio=1)
+        summary.add_column(printable(c.other.path, one_line=True), justify="right", overflow="fold", ratio=1)
     summaries = [c.summary() for c in comparisons]
     summary.add_row(labels("similarity"), *(f"{s['similarity']:.2f}" for s in summaries))
     summary.add_row(labels("task items matched"), *(coverage(s) for s in summaries))
@@ -335,9 +338,9 @@ def _full_tables(comparisons: list[Comparison], labels: Labels) -> list[Table]:
                       box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False)
         table.add_column(labels("BASE"), overflow="fold", ratio=1)
         for c in comparisons:
-            table.add_column(c.other.path, overflow="fold", ratio=1)
+            table.add_column(printable(c.other.path, one_line=True), overflow="fold", ratio=1)
         for base, row in grid:
-            table.add_row(Text(_cell(base, labels)), *(_styled_cell(p, labels) for p in row))
+            table.add_row(Text(printable(_cell(base, labels))), *(_styled_cell(p, labels) for p in row))
         tables.append(table)
     return tables
 

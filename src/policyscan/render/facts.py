@@ -10,14 +10,14 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, TextIO
 
 from rich import box
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from policyscan.model import FACT_KINDS, Document, Fact
 
-from .common import describe, write_csv, write_json, write_jsonl
+from .common import describe, table_console, write_csv, write_json, write_jsonl
 from .labels import ENGLISH, Labels
+from .safe import printable
 
 FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "xlsx", "html")
 
@@ -100,18 +100,18 @@ def _heading(doc: Document, facts: list[Fact], labels: Labels) -> Text:
     meta = doc.meta
     year = (labels("{year} from {source}", year=meta.year, source=meta.sources.get("year", "?"))
             if meta.year is not None else labels("year unknown"))
-    heading = Text(doc.path, style="bold")
+    heading = Text(printable(doc.path, one_line=True), style="bold")
     heading.append(f"  ({year})  {summary}")
     about = " · ".join(v for v in (meta.title, meta.doc_number, meta.issuer, meta.issued) if v)
     if about:
-        heading.append("\n" + about, style="dim")
+        heading.append("\n" + printable(about, one_line=True), style="dim")
     return heading
 
 
 def _section_table(section: str, title: str, facts: list[Fact], labels: Labels) -> Table:
     """One table per section; every column folds so CJK text wraps instead of being cut off."""
     table = Table(
-        title=Text(f"{section or labels('(preamble)')} {title}".rstrip(), style="bold cyan"),
+        title=Text(printable(f"{section or labels('(preamble)')} {title}".rstrip()), style="bold cyan"),
         title_justify="left",
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -120,9 +120,8 @@ def _section_table(section: str, title: str, facts: list[Fact], labels: Labels) 
     for header in ("kind", "fact text", "what", "offsets"):
         table.add_column(labels(header), overflow="fold")
     for fact in facts:
-        # Text objects, not str: source text may contain "[...]", which rich would read as markup.
         cells = (labels(fact.kind), fact.text, describe(fact, labels), f"{fact.start}-{fact.end}")
-        table.add_row(*(Text(cell) for cell in cells))
+        table.add_row(*(Text(printable(cell)) for cell in cells))
     return table
 
 
@@ -130,8 +129,8 @@ def _write_table(
     docs: Iterable[Document], out: TextIO, kinds: Collection[str] | None, console_width: int | None,
     labels: Labels,
 ) -> None:
-    """Human view; colour only when ``out`` is a terminal (rich decides, we never force it)."""
-    console = Console(file=out, width=console_width, highlight=False, emoji=False)
+    """Human view, one table per section of each document."""
+    console = table_console(out, console_width)
     for doc in docs:
         facts = doc.facts_of_kinds(kinds)
         console.print(_heading(doc, facts, labels))

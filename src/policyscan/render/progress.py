@@ -27,7 +27,7 @@ def with_progress(items: Iterable[T], total: int, stream: IO[str] | None = None,
 
     facts = failed = done = 0
     started = time.monotonic()
-    with Progress(BarColumn(), MofNCompleteColumn(), TextColumn("files · {task.fields[status]} · ETA"),
+    with Progress(BarColumn(), MofNCompleteColumn(), TextColumn("files · {task.fields[status]} · ETA", markup=False),
                   TimeRemainingColumn(), console=Console(file=stream)) as bar:
         task = bar.add_task("analysing", total=total, status="")
         for item in items:

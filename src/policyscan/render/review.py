@@ -13,8 +13,9 @@ from rich.text import Text
 
 from policyscan.check import Finding, ItemStatus, Review
 
-from .common import write_csv, write_json, write_jsonl
+from .common import table_console, write_csv, write_json, write_jsonl
 from .labels import ENGLISH, Labels
+from .safe import printable
 
 CHECK_FORMATS: tuple[str, ...] = ("table", "json", "jsonl", "csv", "markdown", "xlsx", "html")
 _COLUMNS = ("doc", "kind", "section", "item", "lead", "responsible", "deadline", "deadline_source",
@@ -31,12 +32,12 @@ def render_reviews(reviews: Iterable[Review], fmt: str, out: TextIO | BinaryIO,
     binary stream for "xlsx", a text stream otherwise. ``labels`` translates what people read
     (table, markdown, xlsx, html)."""
     if fmt == "table":
-        console = Console(file=out, width=console_width, highlight=False, emoji=False)
+        console = table_console(out, console_width)
         for review in reviews:
             _print_table(console, review, labels)
     elif fmt == "markdown":
         for review in reviews:
-            out.write(_markdown(review, labels))
+            out.write(printable(_markdown(review, labels)))
     elif fmt == "xlsx":
         from .xlsx import write_reviews_xlsx
         write_reviews_xlsx(reviews, out, labels)
@@ -107,7 +108,7 @@ _ITEM_COLUMNS = (("item", 3), ("lead units", 2), ("responsible units", 2), ("dea
 
 
 def _print_table(console: Console, review: Review, labels: Labels) -> None:
-    heading = Text(review.doc.path, style="bold")
+    heading = Text(printable(review.doc.path, one_line=True), style="bold")
     heading.append(f"  ({document_dates(review, labels)})  {review_heading(review, labels)}")
     console.print(heading)
     if review.items:
@@ -117,8 +118,9 @@ def _print_table(console: Console, review: Review, labels: Labels) -> None:
         for status in review.items:
             state = Text(status_text(status, labels), style="green" if status.status == "ok" else
                          SEVERITY_STYLE[max((f.severity for f in status.findings), key=("warning", "error").index)])
-            items.add_row(Text(f"{status.item.path} {status.item.title}"), Text("、".join(status.leads) or "—"),
-                          Text("、".join(status.responsible) or "—"), Text(deadline_text(status, labels)), state)
+            cells = (f"{status.item.path} {status.item.title}", "、".join(status.leads) or "—",
+                     "、".join(status.responsible) or "—", deadline_text(status, labels))
+            items.add_row(*(Text(printable(cell)) for cell in cells), state)
         console.print(items)
     if review.findings:
         findings = Table(title=Text(labels("Findings"), style="bold"), title_justify="left",
@@ -128,20 +130,20 @@ def _print_table(console: Console, review: Review, labels: Labels) -> None:
         findings.add_column(labels("finding"), overflow="fold", ratio=4)
         for f in review.findings:
             check = Text(labels(f.severity), style=SEVERITY_STYLE[f.severity])
-            check.append(f"\n{f.check}")
-            findings.add_row(check, Text(f.section or "—"),
-                             Text(f"{finding_message(f, labels)}\n").append(_quoted(f)))
+            check.append("\n" + printable(f.check))
+            findings.add_row(check, Text(printable(f.section or "—")),
+                             Text(printable(f"{finding_message(f, labels)}\n")).append(_quoted(f)))
         console.print(findings)
     console.print()
 
 
 def _quoted(finding: Finding) -> Text:
     """The clause around a finding, with the text it points at underlined: “贫困发生率%”."""
-    context = finding.context or finding.text
-    at = context.find(finding.text)
+    context, text = printable(finding.context or finding.text), printable(finding.text)
+    at = context.find(text)
     quoted = Text(f"“{context}”")
-    if at >= 0 and finding.text != context:
-        quoted.stylize("bold underline", at + 1, at + 1 + len(finding.text))
+    if at >= 0 and text != context:
+        quoted.stylize("bold underline", at + 1, at + 1 + len(text))
     return quoted
 
 

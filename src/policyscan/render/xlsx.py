@@ -13,7 +13,7 @@ then streams the rest; the autofilter, written after the rows, covers them all.
 
 Safety: document text is untrusted. Every string is written as a string cell (never a
 formula or an error value, whatever it starts with), and one that starts like a formula
-(= + - @, tab, CR) also gets Excel's quotePrefix style, so that editing the cell in Excel
+(= + - @, tab, CR, or a full-width ＝＋－＠: see ``safe.formula_like``) also gets Excel's quotePrefix style, so that editing the cell in Excel
 keeps it text. Neither changes the value a program reads back. Characters XML cannot hold (C0 controls) become
 U+FFFD, one for one, so a fact's text keeps the length its start/end offsets give.
 """
@@ -30,11 +30,12 @@ from policyscan.compare import Comparison
 from policyscan.model import FACT_KINDS, OPENPYXL_MISSING, Document, Fact, PolicyscanError
 from policyscan.numbers import amount
 
-from .common import FORMULA_STARTS, csv_cell, describe
+from .common import csv_cell, describe
 from .comparison import COLUMNS, KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, comparison_rows
 from .facts import BASE_COLUMNS, DOCUMENT_COLUMNS, KIND_FIELDS
 from .labels import Labels
 from .review import SEVERITY_COLOURS, finding_record, item_record, finding_message, status_text
+from .safe import formula_like
 
 try:
     from openpyxl import Workbook
@@ -183,7 +184,7 @@ class _Sheet:
         """A string cell that is never a formula (see the module docstring)."""
         cell = WriteOnlyCell(self._ws, ILLEGAL_CHARACTERS_RE.sub("\ufffd", text[:_MAX_CELL]))
         cell.data_type = "s"  # openpyxl made "=…" a formula and "#N/A" an error: make them text again
-        if text.startswith(FORMULA_STARTS):
+        if formula_like(text):
             cell.quotePrefix = True
         return cell
 
