@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from ..model import FACT_KINDS, Document, Fact
-from ..rules import RulePack
+from ..model import FACT_KINDS, Document, Fact, PolicyscanError
+from ..rules import PatternTimeout, RulePack
 from . import deadlines, quotas, targets, units
 from .context import Context
 
@@ -20,6 +20,9 @@ def extract_facts(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_K
     ctx = Context.build(doc, pack)
     for kind in FACT_KINDS:
         if kind in needed:
-            ctx.facts.extend(_EXTRACTORS[kind](ctx))
+            try:
+                ctx.facts.extend(_EXTRACTORS[kind](ctx))
+            except PatternTimeout as exc:  # the rule's message, with the document it ran on
+                raise PolicyscanError(f"{doc.path}: {exc}") from exc
     facts = [f for f in ctx.facts if f.kind in kinds]
     return sorted(facts, key=lambda f: (f.start, f.end, FACT_KINDS.index(f.kind)))
