@@ -322,8 +322,8 @@ def _no_alias_loader() -> type:
     return NoAliasLoader
 
 
-def _suggest(word: object, known: Any) -> str:
-    """' (did you mean X?)' for the closest known name, or ''."""
+def did_you_mean(word: object, known: Any) -> str:
+    """' (did you mean X?)' for the closest known name (a typo in a key, an id), or ''."""
     close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1)
     return f" (did you mean {close[0]}?)" if close else ""
 
@@ -332,7 +332,7 @@ def _check_keys(where: str, entry: dict[Any, Any], known: Any, what: str = "key"
     """An unknown key is an error naming it, with the nearest known key."""
     unknown = [k for k in entry if k not in known]
     if unknown:
-        named = ", ".join(f"{k}{_suggest(k, known)}" for k in unknown)
+        named = ", ".join(f"{k}{did_you_mean(k, known)}" for k in unknown)
         raise RulePackError(f"{where}: unknown {what}(s): {named}")
 
 
@@ -340,19 +340,21 @@ def _kind_of(value: object) -> str:
     """How a value reads in a message: the YAML word for its type."""
     if value is None:
         return "empty"
+    if value in ("", [], {}):
+        return f"an empty {'text' if value == '' else 'list' if value == [] else 'mapping'}"
     if isinstance(value, bool):
         return "true/false"
     return {str: "a text", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
         type(value), type(value).__name__)
 
 
-def _texts(where: str, value: object, patterns: bool = False) -> None:
-    """A list of non-empty texts (lexicon words, patterns)."""
+def _texts(where: str, value: object, what: str = "texts") -> None:
+    """A list of non-empty texts (lexicon words, patterns, anchors)."""
     if not isinstance(value, list):
-        raise RulePackError(f"{where}: must be a list of {'patterns' if patterns else 'texts'}, not {_kind_of(value)}")
+        raise RulePackError(f"{where} must be a list of {what}, not {_kind_of(value)}")
     for i, item in enumerate(value):
         if not isinstance(item, str) or not item:
-            raise RulePackError(f"{where}: entry #{i + 1} must be a non-empty text, not {_kind_of(item)}")
+            raise RulePackError(f"{where} must be a list of {what}: entry #{i + 1} is {_kind_of(item)}")
 
 
 def _raw_rules(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -377,7 +379,7 @@ def _check_rule(where: str, entry: dict[str, Any]) -> None:
     kind = entry.get("kind")
     if kind not in FACT_KINDS:
         raise RulePackError(f"{where}: 'kind' must be one of {', '.join(FACT_KINDS)}, not {kind!r}"
-                            + _suggest(kind, FACT_KINDS))
+                            + did_you_mean(kind, FACT_KINDS))
     if not isinstance(entry.get("pattern"), str) or not entry["pattern"]:
         raise RulePackError(f"{where}: missing 'pattern' (a non-empty text)" if entry.get("pattern") is None
                             else f"{where}: 'pattern' must be a non-empty text, not {_kind_of(entry['pattern'])}")
@@ -396,13 +398,11 @@ def _check_rule(where: str, entry: dict[str, Any]) -> None:
         if not (isinstance(ex, dict) and isinstance(ex.get("text"), str) and isinstance(ex.get("expect", {}), dict)):
             raise RulePackError(f"{where}: example #{n}: each example needs 'text' and an 'expect' mapping")
         _check_keys(f"{where}: example #{n}", ex, EXAMPLE_KEYS)
-    counter = entry.get("counter_examples") or []
-    if not isinstance(counter, list) or not all(isinstance(t, str) for t in counter):
-        raise RulePackError(f"{where}: counter_examples must be a list of texts")
-    anchors = entry.get("anchors")
-    if anchors is not None and not (isinstance(anchors, list) and anchors
-                                    and all(isinstance(a, str) and a for a in anchors)):
-        raise RulePackError(f"{where}: anchors must be a list of words")
+    _texts(f"{where}: counter_examples", entry.get("counter_examples") or [])
+    if "anchors" in entry:
+        _texts(f"{where}: anchors", entry["anchors"], "words")
+        if not entry["anchors"]:  # a rule anchored to no word would never run
+            raise RulePackError(f"{where}: anchors must be a list of words, not an empty list")
 
 
 def _check_fields(where: str, kind: str, fields: object) -> None:
@@ -427,7 +427,7 @@ def _check_fields(where: str, kind: str, fields: object) -> None:
             raise RulePackError(f"{where}: fields.{name} must be {_kind_of(allowed())}, not {_kind_of(value)}")
         if isinstance(allowed, tuple) and value not in allowed:
             raise RulePackError(f"{where}: fields.{name} must be one of {', '.join(map(str, allowed))} "
-                                f"for a {kind} rule, not {value!r}{_suggest(value, allowed)}")
+                                f"for a {kind} rule, not {value!r}{did_you_mean(value, allowed)}")
 
 
 def _check_groups(where: str, entry: dict[str, Any], compiled: regex.Pattern[str]) -> None:
@@ -463,7 +463,7 @@ def _check_sections(path: Path, data: dict[str, Any], known: dict[str, dict[str,
                 raise RulePackError(f"{path}: '{name}' must be a list, not {_kind_of(section)}")
             _check_entries(path, name, section)
         else:
-            _texts(f"{path}: {name}", section, patterns=name in PATTERN_LISTS)
+            _texts(f"{path}: {name}", section, "patterns" if name in PATTERN_LISTS else "texts")
     for name in MAPPING_SECTIONS:
         section = data.get(name) or {}
         if not isinstance(section, dict):
@@ -661,7 +661,7 @@ def _compile_pack(files: list[Path], contents: list[bytes], disable: tuple[str, 
             raw_rules[entry["id"]] = (path, entry)
     unknown = sorted(set(disable) - set(raw_rules))
     if unknown:
-        raise RulePackError(f"--disable: no rule with id {', '.join(f'{u}{_suggest(u, raw_rules)}' for u in unknown)}")
+        raise RulePackError(f"--disable: no rule with id {', '.join(f'{u}{did_you_mean(u, raw_rules)}' for u in unknown)}")
     rules = []
     for rid, (path, entry) in raw_rules.items():
         if rid in disable:
