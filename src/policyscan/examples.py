@@ -62,6 +62,9 @@ def run_examples(pack: RulePack, rule_ids: set[str] | None = None) -> list[Examp
                                          "" if ok else f"expected {expect}, got {got}"))
         for text in rule.counter_examples:
             facts = _facts_of(rule, text, pack)
-            problem = facts if isinstance(facts, str) else f"should not match, got {facts[0].text!r}" if facts else ""
+            if isinstance(facts, str):
+                problem = facts
+            else:
+                problem = f"should not match, got {facts[0].text!r}" if facts else ""
             results.append(ExampleResult(rule.id, text, not problem, problem))
     return results

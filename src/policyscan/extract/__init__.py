@@ -15,7 +15,8 @@ _EXTRACTORS = {"quota": quotas.extract, "deadline": deadlines.extract,
 def extract_facts(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS) -> list[Fact]:
     """All facts of the wanted kinds, in document order. Targets need quotas, deadlines and
     units (a unit's clause assigns work, it states no goal), so those run whenever targets
-    are wanted, and are dropped afterwards if not asked for."""
+    are wanted, and are dropped afterwards if not asked for. A rule that runs past the pattern
+    time limit raises PolicyscanError naming the document, the rule and its pack."""
     needed = set(kinds) | ({"quota", "deadline", "unit"} if "target" in kinds else set())
     ctx = Context.build(doc, pack)
     for kind in FACT_KINDS:
