@@ -47,13 +47,14 @@ RECORD_KEYS = ("doc", "kind", "text", "start", "end", "section", "rule")
 # The fields each kind's interpreter computes (extract/*.py): a rule may not set them either.
 COMPUTED_FIELDS = {"quota": ("value", "low", "high", "indicator"), "deadline": ("date", "begin"),
                    "unit": ("name",), "target": ("deadline", "quota")}
+TARGET_MODES = ("list", "dated_run", "cue", "output")  # the ways a clause becomes a target (extract/targets.py)
 # The fields each kind's interpreter reads from a rule, with the values it understands
 # (a type: any value of it).
 RULE_FIELDS: dict[str, dict[str, tuple[Any, ...] | type]] = {
     "quota": {"unit": str, "cmp": ("=", ">=", "<=", ">", "<", "~")},
     "deadline": {"relation": ("by", "from", "during", "in"), "dates_goals": bool},
     "unit": {"role": ("lead", "responsible"), "follows_convention": bool, "mode": ("table",)},
-    "target": {"mode": ("list", "dated_run", "cue", "output"), "scope": ("sentence",)},
+    "target": {"mode": TARGET_MODES, "scope": ("sentence",)},
 }
 # The named groups an emitting rule's pattern needs, by kind and mode: one of the sets, in
 # full. A rule that matches without them yields no fact yet wins the span from other rules.
@@ -297,8 +298,9 @@ def _read_yaml(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         data = yaml.load(raw.decode("utf-8"), Loader=_no_alias_loader()) or {}
     except _AliasFound as exc:
-        raise RulePackError(f"{path}: line {exc.line}: YAML aliases (*name) are not allowed in a rule pack "
-                            "(an alias repeats its anchor's value and may grow without bound); write the value out") from exc
+        raise RulePackError(f"{path}: line {exc.line}: the value anchored here (&name) is repeated by an alias "
+                            "(*name): YAML aliases are not allowed in a rule pack (aliases of aliases grow without "
+                            "bound); write the value out") from exc
     except yaml.YAMLError as exc:
         raise RulePackError(f"{path}: not valid YAML: {exc}") from exc
     except UnicodeDecodeError as exc:
@@ -453,7 +455,7 @@ def _check_groups(where: str, entry: dict[str, Any], compiled: regex.Pattern[str
                             "without them it yields no fact yet takes the text from other rules")
     if entry["kind"] == "target" and mode is None:
         raise RulePackError(f"{where}: an emitting target rule needs fields.mode, one of "
-                            f"{', '.join(RULE_FIELDS['target']['mode'])}")
+                            f"{', '.join(TARGET_MODES)}")
 
 
 # Sections of a mapping whose keys are names the pack chooses (any name); in the others
@@ -484,22 +486,36 @@ def _check_sections(path: Path, data: dict[str, Any], known: dict[str, dict[str,
             raise RulePackError(f"{path}: blocks: {block!r} is no block name (letters, digits and _)")
         if not isinstance(value, str):
             raise RulePackError(f"{path}: block {block}: must be a regular-expression string, not {_kind_of(value)}")
+    for cid, entry in (data.get("checks") or {}).items():
+        _check_check(f"{path}: check {cid}", entry, None if known is None else known["checks"].get(cid) or {})
     if known is not None:
         _check_tables(path, data, known)
 
 
-def _check_tables(path: Path, data: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
-    """A user pack's checks and tables, against the built-in ones."""
-    for cid, entry in (data.get("checks") or {}).items():
-        where = f"{path}: check {cid}"
-        if not isinstance(entry, dict):
-            raise RulePackError(f"{where}: must be a mapping with severity and message, not {_kind_of(entry)}")
-        model = known["checks"].get(cid) or {}
+def _check_check(where: str, entry: object, model: dict[str, Any] | None) -> None:
+    """One check's entry; a user pack's parameters (``model``: the built-in entry) keep the
+    built-in names and shapes (a new check of a user pack has none)."""
+    if not isinstance(entry, dict):
+        raise RulePackError(f"{where}: must be a mapping with severity and message, not {_kind_of(entry)}")
+    severity = entry.get("severity", "warning")
+    if severity not in SEVERITIES:
+        raise RulePackError(f"{where}: severity must be one of {', '.join(SEVERITIES)}, not {severity!r}"
+                            + did_you_mean(severity, SEVERITIES))
+    for key in ("message", "message_zh", "pattern"):
+        if not isinstance(entry.get(key, ""), str):
+            raise RulePackError(f"{where}: '{key}' must be a text, not {_kind_of(entry[key])}")
+    variants = entry.get("variants") or {}
+    if not isinstance(variants, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("en"), str) and isinstance(v.get("zh", ""), str)
+            and set(v) <= {"en", "zh"} for v in variants.values()):
+        raise RulePackError(f"{where}: variants must map a name to {{en: text, zh: text}}")
+    if model is not None:
         _check_keys(where, entry, (*_CHECK_KEYS, *model))
-        for key in ("message", "message_zh", "pattern"):
-            if not isinstance(entry.get(key, ""), str):
-                raise RulePackError(f"{where}: '{key}' must be a text, not {_kind_of(entry[key])}")
         _check_like(where, {k: v for k, v in entry.items() if k not in _CHECK_KEYS}, model, closed=True)
+
+
+def _check_tables(path: Path, data: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
+    """A user pack's tables, against the built-in ones."""
     for name in MAPPING_SECTIONS:
         if name not in ("blocks", "checks") and known.get(name):
             _check_like(f"{path}: {name}", data.get(name) or {}, known[name], closed=name not in _OPEN_SECTIONS)
@@ -521,40 +537,63 @@ def _check_entries(path: Path, name: str, entries: list[Any]) -> None:
 
 
 def _check_like(where: str, value: dict[str, Any], model: dict[str, Any], closed: bool) -> None:
-    """Each entry of ``value`` has the shape of the model's entry of the same key (closed: the
-    keys are the model's), or of any model entry (open: the keys are names)."""
+    """``value`` has the shape of ``model``: a key the model has holds what the model's does, any
+    other key what one of the model's entries does (closed: there is no other key)."""
     if closed:
         _check_keys(where, value, model)
-    for key, item in value.items():
-        shapes = {_shape(model[key])} if closed else {_shape(v) for v in model.values()}
-        if not any(_fits(item, shape) for shape in shapes):
-            raise RulePackError(f"{where}: {key} must be {' or '.join(sorted(_describe(s) for s in shapes))}, "
-                                f"not {_kind_of(item)}")
+    problem = _misfit(where, value, {_shape(model)})
+    if problem:
+        raise RulePackError(problem)
 
 
+# The type structure of a value: ("text",), ("number",), ("true/false",), ("empty",),
+# ("list", item shapes) or ("mapping", value shapes, (key, shape) pairs, required keys).
 Shape = tuple[Any, ...]
 
 
-def _shape(value: object) -> Shape:
-    """The type structure of a value: ('text',), ('list', item shapes), ('mapping', value shapes) …"""
+def _shape(value: object, entry_of_list: bool = False) -> Shape:
+    """A value's shape; a mapping that is an entry of a list is a record: its keys are required."""
     if isinstance(value, bool):
         return ("true/false",)
     if isinstance(value, (int, float)):
         return ("number",)
     if isinstance(value, list):
-        return ("list", frozenset(_shape(v) for v in value))
+        return ("list", frozenset(_shape(v, entry_of_list=True) for v in value))
     if isinstance(value, dict):
-        return ("mapping", frozenset(_shape(v) for v in value.values()))
+        return ("mapping", frozenset(_shape(v) for v in value.values()),
+                frozenset((k, _shape(v)) for k, v in value.items()), frozenset(value) if entry_of_list else frozenset())
     return ("text",) if isinstance(value, str) else ("empty",)
 
 
-def _fits(value: object, shape: Shape) -> bool:
-    """``value`` has ``shape``; every item of a list or mapping fits one of the shape's item shapes."""
-    if shape[0] in ("list", "mapping"):
-        items = value if shape[0] == "list" and isinstance(value, list) else \
-            value.values() if shape[0] == "mapping" and isinstance(value, dict) else None
-        return items is not None and (not shape[1] or all(any(_fits(v, s) for s in shape[1]) for v in items))
-    return _shape(value) == shape
+def _misfit(where: str, value: object, shapes: set[Shape] | frozenset[Shape]) -> str | None:
+    """None when ``value`` has one of the shapes (any value, when there are none); else why not,
+    said at the innermost entry that differs (a text where a list of texts belongs)."""
+    if not shapes:
+        return None
+    reasons = []
+    for shape in shapes:
+        reason = _misfit_shape(where, value, shape)
+        if reason is None:
+            return None
+        reasons.append((shape[0] == _shape(value)[0], reason))
+    inner = [reason for same_kind, reason in reasons if same_kind]
+    if inner:
+        return inner[0]
+    return f"{where} must be {' or '.join(sorted(_describe(s) for s in shapes))}, not {_kind_of(value)}"
+
+
+def _misfit_shape(where: str, value: object, shape: Shape) -> str | None:
+    if shape[0] == "list" and isinstance(value, list):
+        return next(filter(None, (_misfit(f"{where}: entry #{i}", item, shape[1])
+                                  for i, item in enumerate(value, 1))), None)
+    if shape[0] == "mapping" and isinstance(value, dict):
+        missing = sorted(shape[3] - set(value))
+        if missing:
+            return f"{where} needs {', '.join(missing)}"
+        keyed = dict(shape[2])
+        return next(filter(None, (_misfit(f"{where}: {key}", item, {keyed[key]} if key in keyed else shape[1])
+                                  for key, item in value.items())), None)
+    return None if _shape(value) == shape else f"{where} must be {_describe(shape)}, not {_kind_of(value)}"
 
 
 def _describe(shape: Shape, plural: bool = False) -> str:
@@ -715,16 +754,12 @@ def _anchor_pattern(anchors: list[str] | None) -> regex.Pattern[str] | None:
 
 
 def _compile_checks(entries: dict[str, Any], blocks: dict[str, str]) -> dict[str, Check]:
-    """Checks with their severity checked and their patterns compiled once."""
+    """Checks (each entry checked by _check_check) with their patterns compiled once."""
     checks = {}
     for cid, entry in entries.items():
         where = f"check {cid}"
-        if not isinstance(entry, dict):
-            raise RulePackError(f"{where}: must be a mapping with severity and message")
         params = dict(entry)
         severity = params.pop("severity", "warning")
-        if severity not in SEVERITIES:
-            raise RulePackError(f"{where}: severity must be one of {', '.join(SEVERITIES)}, not {severity!r}")
         pattern = params.pop("pattern", None)
         compiled = None
         if pattern is not None:
@@ -733,8 +768,6 @@ def _compile_checks(entries: dict[str, Any], blocks: dict[str, str]) -> dict[str
             except regex.error as exc:
                 raise RulePackError(f"{where}: bad pattern: {exc}") from exc
         variants = params.pop("variants", None) or {}
-        if not isinstance(variants, dict) or not all(isinstance(v, dict) and "en" in v for v in variants.values()):
-            raise RulePackError(f"{where}: variants must map a name to {{en: ..., zh: ...}}")
         checks[cid] = Check(cid, severity, str(params.pop("message", cid)), compiled, params,
                             str(params.pop("message_zh", "")),
                             {name: (str(v["en"]), str(v.get("zh", ""))) for name, v in variants.items()})

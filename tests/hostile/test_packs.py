@@ -81,21 +81,28 @@ MALFORMED = {
     "cue_key_typo": ("cues: {indicator_verb: [建设]}\n", "cues", "unknown key(s): indicator_verb (did you mean indicator_verbs?)"),
     "cue_number_is_a_list": ("cues: {comparator_window: [1]}\n", "cues", "comparator_window must be a number, not a list"),
     "cue_table_holds_text": ("cues: {comparators_before: {'>=': 至少}}\n", "cues",
-                             "comparators_before must be a mapping of names to lists of texts, not a mapping"),
-    "period_is_a_number": ("periods: {十六五: 2031}\n", "periods", "十六五 must be"),
+                             "comparators_before: >= must be a list of texts, not a text"),
+    "period_is_a_number": ("periods: {十六五: 2031}\n", "periods", "十六五 must be a list of numbers or a list of texts, not a number"),
+    "period_mixes_years_and_days": ("periods: {十六五: [2026, '12-31']}\n", "periods: 十六五: entry #", "must be a"),
     "metadata_key_typo": ("metadata: {lables: {}}\n", "metadata", "unknown key(s): lables (did you mean labels?)"),
     "word_frequency_holds_text": ("word_frequency: {df: {规划: many}}\n", "word_frequency",
-                                  "df must be a mapping of names to numbers"),
+                                  "df: 规划 must be a number, not a text"),
     "synonym_is_text": ("synonyms: {发改委: 发展改革委}\n", "synonyms", "发改委 must be a list of texts, not a text"),
     "check_key_typo": ("checks: {doc.no_units: {severty: error}}\n", "check doc.no_units",
                        "unknown key(s): severty (did you mean severity?)"),
     "check_message_is_a_list": ("checks: {doc.no_units: {message: [a]}}\n", "check doc.no_units",
                                 "'message' must be a text, not a list"),
+    "check_severity_typo": ("checks: {doc.no_units: {severity: eror}}\n", "check doc.no_units",
+                            "severity must be one of error, warning, off, not 'eror' (did you mean error?)"),
+    "check_variant_is_a_list": ("checks: {doc.no_units: {variants: {none: {en: [a]}}}}\n", "check doc.no_units",
+                                "variants must map a name to {en: text, zh: text}"),
+    "session_without_pattern": ("metadata: {sessions: [{term: 13}]}\n", "metadata: sessions: entry #1",
+                                "needs first_year, pattern, term_years"),
     "check_parameter_is_text": ("checks: {doc.no_units: {declared_by: 任务分工}}\n", "check doc.no_units",
                                 "declared_by must be a list of texts, not a text"),
     "alias_in_fields": ("rules:\n  - id: user.r\n    kind: quota\n    pattern: '(?P<num>\\d+)眼'\n"
                         "    fields: {note: &a 井}\n  - id: user.s\n    kind: quota\n    pattern: '(?P<num>\\d+)口'\n"
-                        "    fields: {note: *a}\n", "line 5", "YAML aliases (*name) are not allowed"),
+                        "    fields: {note: *a}\n", "line 5", "YAML aliases are not allowed in a rule pack"),
 }
 
 
@@ -128,7 +135,7 @@ def test_alias_bomb_is_refused_before_it_expands(tmp_path: Path) -> None:
     levels += [f"    a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
     path = tmp_path / "bomb.yaml"
     path.write_text(_rule("fields:\n" + "\n".join(levels)), encoding="utf-8")
-    with pytest.raises(RulePackError, match="YAML aliases") as caught:
+    with pytest.raises(RulePackError, match="YAML aliases are not allowed") as caught:
         load_pack((str(path),))
     assert str(path) in str(caught.value)
 
