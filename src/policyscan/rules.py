@@ -307,7 +307,7 @@ def _read_yaml(path: Path, raw: bytes) -> dict[str, Any]:
         raise RulePackError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):
         raise RulePackError(f"{path}: a rule pack must be a mapping at the top level")
-    _check_keys(f"{path}", data, ("pack", "description", "rules", *MAPPING_SECTIONS, *LIST_SECTIONS), "top-level key")
+    _check_keys(str(path), data, ("pack", "description", "rules", *MAPPING_SECTIONS, *LIST_SECTIONS), "top-level key")
     for name in ("pack", "description"):
         if not isinstance(data.get(name, ""), str):
             raise RulePackError(f"{path}: '{name}' must be a text, not {_kind_of(data[name])}")
@@ -375,6 +375,7 @@ def _raw_rules(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
     raw = data.get("rules") or []
     if not isinstance(raw, list):
         raise RulePackError(f"{path}: 'rules' must be a list, not {_kind_of(raw)}")
+    seen: set[str] = set()
     for i, entry in enumerate(raw):
         where = f"{path}: rule #{i + 1}"
         if not isinstance(entry, dict):
@@ -383,6 +384,9 @@ def _raw_rules(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(rid, str) or not rid:
             raise RulePackError(f"{where}: missing 'id' (a non-empty text)" if rid is None
                                 else f"{where}: 'id' must be a non-empty text, not {_kind_of(rid)}")
+        if rid in seen:  # a later pack may replace a rule; one file holding it twice is a slip
+            raise RulePackError(f"{where}: the id {rid} is used twice in this file")
+        seen.add(rid)
         _check_rule(f"{path}: rule {rid}", entry)
     return raw
 
@@ -403,7 +407,8 @@ def _check_rule(where: str, entry: dict[str, Any]) -> None:
         raise RulePackError(f"{where}: 'priority' must be a whole number, not {_kind_of(priority)}")
     if not isinstance(entry.get("description", ""), str):
         raise RulePackError(f"{where}: 'description' must be a text, not {_kind_of(entry['description'])}")
-    _check_fields(where, kind, entry.get("fields", {}))
+    fields = entry.get("fields")
+    _check_fields(where, kind, {} if fields is None else fields)
     examples = entry.get("examples") or []
     if not isinstance(examples, list):
         raise RulePackError(f"{where}: 'examples' must be a list, not {_kind_of(examples)}")

@@ -28,6 +28,8 @@ def _rule(extra: str = "", kind: str = "quota", pattern: str = r"'(?P<num>\d+)(?
 MALFORMED = {
     "id_is_a_list": ("rules:\n  - id: [a, b]\n    kind: quota\n    pattern: '\\d+'\n",
                      "rule #1", "'id' must be a non-empty text, not a list"),
+    "id_used_twice": (_rule() + "  - id: user.r\n    kind: quota\n    pattern: '(?P<num>\\d+)口'\n",
+                      "rule #2", "the id user.r is used twice in this file"),
     "pattern_is_a_list": ("rules:\n  - id: user.r\n    kind: quota\n    pattern: ['\\d+']\n",
                           "user.r", "'pattern' must be a non-empty text, not a list"),
     "kind_is_a_list": (_rule().replace("kind: quota", "kind: [quota]"), "user.r", "'kind' must be one of quota, deadline, unit, target, not ['quota']"),
