@@ -475,8 +475,13 @@ def rules_test(rules: RulesOption = None, disable: DisableOption = None,
     """Run every rule's examples and counter examples; exit 1 if any fails."""
     from .examples import run_examples
     from .render.safe import printable
+    from .rules import did_you_mean
 
     pack = _pack(rules, disable)
+    known = [r.id for r in pack.rules]
+    for rid in rule_id or ():
+        if rid not in known:  # testing nothing would pass: a typo must not look like success
+            raise _fail(f"--id: no rule with id {rid}{did_you_mean(rid, known)}")
     results = run_examples(pack, set(rule_id or ()))
     failed = [r for r in results if not r.ok]
     for r in results:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Fact
+from .model import Fact, PolicyscanError
 from .pipeline import analyse_text
 from .rules import Rule, RulePack
 
@@ -34,8 +34,13 @@ def _agrees(fact: Fact, expect: dict[str, Any]) -> bool:
     return all(same(values.get(k), v) for k, v in expect.items())
 
 
-def _facts_of(rule: Rule, text: str, pack: RulePack) -> list[Fact]:
-    doc = analyse_text(text, name=f"<example of {rule.id}>", pack=pack)
+def _facts_of(rule: Rule, text: str, pack: RulePack) -> list[Fact] | str:
+    """This rule's facts on the text, or why the text could not be analysed (a rule that ran
+    past the pattern time limit): a failing example, reported like the others."""
+    try:
+        doc = analyse_text(text, name=f"<example of {rule.id}>", pack=pack)
+    except PolicyscanError as exc:
+        return str(exc)
     return [f for f in doc.facts if f.rule == rule.id]
 
 
@@ -48,12 +53,18 @@ def run_examples(pack: RulePack, rule_ids: set[str] | None = None) -> list[Examp
         for example in rule.examples:
             facts = _facts_of(rule, example["text"], pack)
             expect = example.get("expect", {})
+            if isinstance(facts, str):
+                results.append(ExampleResult(rule.id, example["text"], False, facts))
+                continue
             ok = any(_agrees(f, expect) for f in facts)
             got = "; ".join(f"{f.text!r} {f.fields}" for f in facts) or "no fact from this rule"
             results.append(ExampleResult(rule.id, example["text"], ok,
                                          "" if ok else f"expected {expect}, got {got}"))
         for text in rule.counter_examples:
             facts = _facts_of(rule, text, pack)
-            results.append(ExampleResult(rule.id, text, not facts,
-                                         "" if not facts else f"should not match, got {facts[0].text!r}"))
+            if isinstance(facts, str):
+                problem = facts
+            else:
+                problem = f"should not match, got {facts[0].text!r}" if facts else ""
+            results.append(ExampleResult(rule.id, text, not problem, problem))
     return results

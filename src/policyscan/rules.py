@@ -8,6 +8,7 @@ See README "Rule-pack format".
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import importlib.resources
@@ -15,17 +16,53 @@ import logging
 import os
 import pickle
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import regex
 
-from .model import FACT_KINDS, RulePackError
+from .model import FACT_KINDS, PolicyscanError, RulePackError
 
-RULE_KEYS = {"id", "kind", "pattern", "anchors", "fields", "action", "priority", "description",
-             "examples", "counter_examples"}
+_T = TypeVar("_T")
+
+RULE_KEYS = ("id", "kind", "pattern", "anchors", "fields", "action", "priority", "description",
+             "examples", "counter_examples")
+EXAMPLE_KEYS = ("text", "expect")
 ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker rules
+# How long a user pack's rule may run over one text (a search, or finding all its matches):
+# PATTERN_TIMEOUT seconds, and as many more per PATTERN_TIMEOUT_SPAN characters of the text.
+# A pattern that backtracks without end (nested quantifiers) stops its document with an error
+# naming the rule, instead of hanging the batch. The built-in rules' longest scan takes 0.02 s
+# over a 16,000-character document and 0.13 s over 2 million characters, a seventh of the
+# limit; they run without one, since the regex module's clock checks make matching 75% slower
+# (the whole analysis 9% slower).
+PATTERN_TIMEOUT = 1.0
+PATTERN_TIMEOUT_SPAN = 1_000_000
+# Rule fields that steer the engine rather than describe the fact: not carried onto facts.
+CONTROL_FIELDS = ("mode", "scope", "follows_convention", "dates_goals")
+# Keys every fact record has (Fact.to_record): a rule's constant fields may not set them.
+RECORD_KEYS = ("doc", "kind", "text", "start", "end", "section", "rule")
+# The fields each kind's interpreter computes (extract/*.py): a rule may not set them either.
+COMPUTED_FIELDS = {"quota": ("value", "low", "high", "indicator"), "deadline": ("date", "begin"),
+                   "unit": ("name",), "target": ("deadline", "quota")}
+TARGET_MODES = ("list", "dated_run", "cue", "output")  # the ways a clause becomes a target (extract/targets.py)
+# The fields each kind's interpreter reads from a rule, with the values it understands
+# (a type: any value of it).
+RULE_FIELDS: dict[str, dict[str, tuple[Any, ...] | type]] = {
+    "quota": {"unit": str, "cmp": ("=", ">=", "<=", ">", "<", "~")},
+    "deadline": {"relation": ("by", "from", "during", "in"), "dates_goals": bool},
+    "unit": {"role": ("lead", "responsible"), "follows_convention": bool, "mode": ("table",)},
+    "target": {"mode": TARGET_MODES, "scope": ("sentence",)},
+}
+# The named groups an emitting rule's pattern needs, by kind and mode: one of the sets, in
+# full. A rule that matches without them yields no fact yet wins the span from other rules.
+NEEDED_GROUPS: dict[tuple[str, str | None], tuple[tuple[str, ...], ...]] = {
+    ("quota", None): (("num",), ("low", "high"), ("mult",)),
+    ("unit", None): (("list",),),
+    ("unit", "table"): (("header",),),
+}
 # Top-level sections of a pack and whether they hold a mapping or a list.
 MAPPING_SECTIONS = ("blocks", "cues", "periods", "synonyms", "checks", "metadata", "word_frequency")
 SEVERITIES = ("error", "warning", "off")
@@ -57,6 +94,45 @@ class Rule:
     examples: list[dict[str, Any]] = field(default_factory=list)
     counter_examples: list[str] = field(default_factory=list)
     anchors: regex.Pattern[str] | None = None  # words one of which every match has near it (see README)
+    time_limited: bool = True  # a user pack's rule runs under the pattern time limit
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[regex.Match[str]]:
+        """The pattern's matches in text[pos:endpos], under the time limit (matching time, all
+        matches together: the time the caller spends between them does not count)."""
+        end = len(text) if endpos is None else endpos
+        limit = self._limit(pos, end)
+        try:
+            yield from self.compiled.finditer(text, pos, end, timeout=limit)
+        except TimeoutError as exc:
+            raise PatternTimeout(self, limit) from exc
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> regex.Match[str] | None:
+        return self._timed(self.compiled.search, text, pos, len(text) if endpos is None else endpos)
+
+    def match(self, text: str, pos: int = 0) -> regex.Match[str] | None:
+        return self._timed(self.compiled.match, text, pos, len(text))
+
+    def _timed(self, method: Callable[..., _T], text: str, pos: int, endpos: int) -> _T:
+        limit = self._limit(pos, endpos)
+        try:
+            return method(text, pos, endpos, timeout=limit)
+        except TimeoutError as exc:
+            raise PatternTimeout(self, limit) from exc
+
+    def _limit(self, pos: int, endpos: int) -> float | None:
+        """Seconds a scan of text[pos:endpos] may take (more for a longer text), None for no limit."""
+        if not self.time_limited:
+            return None
+        return PATTERN_TIMEOUT * (1 + max(endpos - pos, 0) / PATTERN_TIMEOUT_SPAN)
+
+
+class PatternTimeout(PolicyscanError):
+    """A rule's pattern ran past its time limit; the extract stage adds the document's name."""
+
+    def __init__(self, rule: Rule, limit: float | None) -> None:  # None never times out
+        super().__init__(f"rule {rule.id} ({rule.source}) ran longer than {limit:.3g} s on one search: "
+                         "its pattern backtracks too much (nested quantifiers such as (a+)+ or (a|a)+?)")
+        self.rule = rule
 
 
 @dataclass
@@ -115,10 +191,8 @@ class RulePack:
     def heading_styles(self) -> list[tuple[str, regex.Pattern[str], str]]:
         """(style, compiled pattern with a ``marker`` group, label template) per heading style."""
         styles = []
-        for entry in self.lists["headings"]:
-            where = f"headings: style {entry.get('style')}" if isinstance(entry, dict) else "headings"
-            if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str):
-                raise RulePackError(f"{where}: each heading style needs a style and a pattern")
+        for entry in self.lists["headings"]:  # each a mapping with a style and a pattern (_check_entries)
+            where = f"headings: style {entry['style']}"
             try:
                 pattern = regex.compile(self.expand(entry["pattern"], where))
             except regex.error as exc:
@@ -146,11 +220,8 @@ class RulePack:
     def noise_patterns(self) -> list[tuple[regex.Pattern[str], str]]:
         """(compiled pattern, replacement) per ``noise`` entry: spans removed before analysis."""
         out = []
-        for entry in self.lists["noise"]:
-            where = f"noise: {entry.get('name')}" if isinstance(entry, dict) else "noise"
-            if not isinstance(entry, dict) or not isinstance(entry.get("pattern"), str) \
-                    or not isinstance(entry.get("replace", ""), str):
-                raise RulePackError(f"{where}: each noise entry needs a pattern and a string replace")
+        for entry in self.lists["noise"]:  # each a mapping with a pattern (_check_entries)
+            where = f"noise: {entry.get('name')}"
             try:
                 out.append((regex.compile(self.expand(entry["pattern"], where), regex.V1),
                             entry.get("replace", "")))
@@ -220,57 +291,324 @@ def _merge_checks(base: dict[str, Any], extra: dict[str, Any]) -> None:
 
 def _read_yaml(path: Path, raw: bytes) -> dict[str, Any]:
     """A pack file's mapping, from its bytes. PyYAML is imported only here, on a cache miss, and parses with
-    libyaml when PyYAML was built with it (seven times faster than its pure-Python parser)."""
+    libyaml when PyYAML was built with it (seven times faster than its pure-Python parser).
+    Aliases (*name) are refused: nine nested aliases of nine make a billion strings."""
     import yaml
 
     try:
-        data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
+        data = yaml.load(raw.decode("utf-8"), Loader=_no_alias_loader()) or {}
+    except _AliasFound as exc:
+        raise RulePackError(f"{path}: line {exc.line}: the value anchored here (&name) is repeated by an alias "
+                            "(*name): YAML aliases are not allowed in a rule pack (aliases of aliases grow without "
+                            "bound); write the value out") from exc
     except yaml.YAMLError as exc:
         raise RulePackError(f"{path}: not valid YAML: {exc}") from exc
     except UnicodeDecodeError as exc:
         raise RulePackError(f"{path}: cannot read: {exc}") from exc
     if not isinstance(data, dict):
         raise RulePackError(f"{path}: a rule pack must be a mapping at the top level")
-    unknown = set(data) - {"pack", "description", "rules", *MAPPING_SECTIONS, *LIST_SECTIONS}
-    if unknown:
-        raise RulePackError(f"{path}: unknown top-level key(s): {', '.join(sorted(unknown))}")
+    _check_keys(str(path), data, ("pack", "description", "rules", *MAPPING_SECTIONS, *LIST_SECTIONS), "top-level key")
+    for name in ("pack", "description"):
+        if not isinstance(data.get(name, ""), str):
+            raise RulePackError(f"{path}: '{name}' must be a text, not {_kind_of(data[name])}")
     return data
 
 
+class _AliasFound(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+@functools.cache
+def _no_alias_loader() -> type:
+    """The safe loader (libyaml's when available) refusing aliases: a node constructed a second
+    time is one an alias refers to."""
+    import yaml
+
+    class NoAliasLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            if node in self.constructed_objects:
+                raise _AliasFound(node.start_mark.line + 1)
+            return super().construct_object(node, deep)
+
+    return NoAliasLoader
+
+
+def did_you_mean(word: object, known: Any) -> str:
+    """' (did you mean X?)' for the closest known name (a typo in a key, an id), or ''."""
+    close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def _check_keys(where: str, entry: dict[Any, Any], known: Any, what: str = "key") -> None:
+    """An unknown key is an error naming it, with the nearest known key."""
+    unknown = [k for k in entry if k not in known]
+    if unknown:
+        named = ", ".join(f"{k}{did_you_mean(k, known)}" for k in unknown)
+        raise RulePackError(f"{where}: unknown {what}(s): {named}")
+
+
+def _kind_of(value: object) -> str:
+    """How a value reads in a message: the YAML word for its type."""
+    if value is None:
+        return "empty"
+    if value in ("", [], {}):
+        return f"an empty {'text' if value == '' else 'list' if value == [] else 'mapping'}"
+    if isinstance(value, bool):
+        return "true/false"
+    return {str: "a text", int: "a number", float: "a number", list: "a list", dict: "a mapping"}.get(
+        type(value), type(value).__name__)
+
+
+def _texts(where: str, value: object, what: str = "texts") -> None:
+    """A list of non-empty texts (lexicon words, patterns, anchors)."""
+    if not isinstance(value, list):
+        raise RulePackError(f"{where} must be a list of {what}, not {_kind_of(value)}")
+    for i, item in enumerate(value):
+        if not isinstance(item, str) or not item:
+            raise RulePackError(f"{where} must be a list of {what}: entry #{i + 1} is {_kind_of(item)}")
+
+
 def _raw_rules(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The file's rule entries, every key checked (type, value, what the kind needs)."""
     raw = data.get("rules") or []
     if not isinstance(raw, list):
-        raise RulePackError(f"{path}: 'rules' must be a list")
+        raise RulePackError(f"{path}: 'rules' must be a list, not {_kind_of(raw)}")
+    seen: set[str] = set()
     for i, entry in enumerate(raw):
         where = f"{path}: rule #{i + 1}"
         if not isinstance(entry, dict):
-            raise RulePackError(f"{where}: must be a mapping")
+            raise RulePackError(f"{where}: must be a mapping, not {_kind_of(entry)}")
         rid = entry.get("id")
         if not isinstance(rid, str) or not rid:
-            raise RulePackError(f"{where}: missing 'id'")
-        where = f"{path}: rule {rid}"
-        unknown = set(entry) - RULE_KEYS
-        if unknown:
-            raise RulePackError(f"{where}: unknown key(s): {', '.join(sorted(unknown))}")
-        if entry.get("kind") not in FACT_KINDS:
-            raise RulePackError(f"{where}: 'kind' must be one of {', '.join(FACT_KINDS)}")
-        if not isinstance(entry.get("pattern"), str) or not entry["pattern"]:
-            raise RulePackError(f"{where}: missing 'pattern'")
-        if entry.get("action", "emit") not in ACTIONS:
-            raise RulePackError(f"{where}: 'action' must be one of {', '.join(ACTIONS)}")
-        if not isinstance(entry.get("fields", {}), dict):
-            raise RulePackError(f"{where}: 'fields' must be a mapping")
-        for ex in entry.get("examples") or []:
-            if not (isinstance(ex, dict) and isinstance(ex.get("text"), str)
-                    and isinstance(ex.get("expect", {}), dict)):
-                raise RulePackError(f"{where}: each example needs 'text' and an 'expect' mapping")
-        if not all(isinstance(t, str) for t in entry.get("counter_examples") or []):
-            raise RulePackError(f"{where}: counter_examples must be a list of texts")
-        anchors = entry.get("anchors")
-        if anchors is not None and not (isinstance(anchors, list) and anchors
-                                        and all(isinstance(a, str) and a for a in anchors)):
-            raise RulePackError(f"{where}: anchors must be a list of words")
+            raise RulePackError(f"{where}: missing 'id' (a non-empty text)" if rid is None
+                                else f"{where}: 'id' must be a non-empty text, not {_kind_of(rid)}")
+        if rid in seen:  # a later pack may replace a rule; one file holding it twice is a slip
+            raise RulePackError(f"{where}: the id {rid} is used twice in this file")
+        seen.add(rid)
+        _check_rule(f"{path}: rule {rid}", entry)
     return raw
+
+
+def _check_rule(where: str, entry: dict[str, Any]) -> None:
+    _check_keys(where, entry, RULE_KEYS)
+    kind = entry.get("kind")
+    if kind not in FACT_KINDS:
+        raise RulePackError(f"{where}: 'kind' must be one of {', '.join(FACT_KINDS)}, not {kind!r}"
+                            + did_you_mean(kind, FACT_KINDS))
+    if not isinstance(entry.get("pattern"), str) or not entry["pattern"]:
+        raise RulePackError(f"{where}: missing 'pattern' (a non-empty text)" if entry.get("pattern") is None
+                            else f"{where}: 'pattern' must be a non-empty text, not {_kind_of(entry['pattern'])}")
+    if entry.get("action", "emit") not in ACTIONS:
+        raise RulePackError(f"{where}: 'action' must be one of {', '.join(ACTIONS)}, not {entry['action']!r}")
+    priority = entry.get("priority", 0)
+    if not isinstance(priority, int) or isinstance(priority, bool):
+        raise RulePackError(f"{where}: 'priority' must be a whole number, not {_kind_of(priority)}")
+    if not isinstance(entry.get("description", ""), str):
+        raise RulePackError(f"{where}: 'description' must be a text, not {_kind_of(entry['description'])}")
+    fields = entry.get("fields")
+    _check_fields(where, kind, {} if fields is None else fields)
+    examples = entry.get("examples") or []
+    if not isinstance(examples, list):
+        raise RulePackError(f"{where}: 'examples' must be a list, not {_kind_of(examples)}")
+    for n, ex in enumerate(examples, 1):
+        if not (isinstance(ex, dict) and isinstance(ex.get("text"), str) and isinstance(ex.get("expect", {}), dict)):
+            raise RulePackError(f"{where}: example #{n}: each example needs 'text' and an 'expect' mapping")
+        _check_keys(f"{where}: example #{n}", ex, EXAMPLE_KEYS)
+    _texts(f"{where}: counter_examples", entry.get("counter_examples") or [])
+    if "anchors" in entry:
+        _texts(f"{where}: anchors", entry["anchors"], "words")
+        if not entry["anchors"]:  # a rule anchored to no word would never run
+            raise RulePackError(f"{where}: anchors must be a list of words, not an empty list")
+
+
+def _check_fields(where: str, kind: str, fields: object) -> None:
+    """A rule's constant fields: flat values, none of the record's own keys or the kind's
+    computed fields, and the values the kind's interpreter understands for those it reads."""
+    if not isinstance(fields, dict):
+        raise RulePackError(f"{where}: 'fields' must be a mapping, not {_kind_of(fields)}")
+    taken = [k for k in fields if k in RECORD_KEYS or k in COMPUTED_FIELDS[kind]]
+    if taken:
+        raise RulePackError(f"{where}: 'fields' may not set {', '.join(map(str, taken))}: every {kind} fact "
+                            f"computes them (its record keys are {', '.join(RECORD_KEYS + COMPUTED_FIELDS[kind])})")
+    for name, value in fields.items():
+        if not isinstance(name, str):
+            raise RulePackError(f"{where}: 'fields' keys must be texts, not {_kind_of(name)}")
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            raise RulePackError(f"{where}: fields.{name} must be a text, number or true/false, not {_kind_of(value)}")
+        allowed = RULE_FIELDS[kind].get(name)
+        if allowed is None and name in CONTROL_FIELDS:
+            users = [k for k, known in RULE_FIELDS.items() if name in known]
+            raise RulePackError(f"{where}: fields.{name} steers {' and '.join(users)} rules only, not {kind} rules")
+        if isinstance(allowed, type) and not isinstance(value, allowed):
+            raise RulePackError(f"{where}: fields.{name} must be {_kind_of(allowed())}, not {_kind_of(value)}")
+        if isinstance(allowed, tuple) and value not in allowed:
+            raise RulePackError(f"{where}: fields.{name} must be one of {', '.join(map(str, allowed))} "
+                                f"for a {kind} rule, not {value!r}{did_you_mean(value, allowed)}")
+
+
+def _check_groups(where: str, entry: dict[str, Any], compiled: regex.Pattern[str]) -> None:
+    """An emitting rule's pattern has the named groups its kind's interpreter reads."""
+    if entry.get("action", "emit") != "emit":
+        return
+    mode = (entry.get("fields") or {}).get("mode")
+    needed = NEEDED_GROUPS.get((entry["kind"], mode), ())
+    if needed and not any(all(g in compiled.groupindex for g in option) for option in needed):
+        wanted = " or ".join("+".join(f"(?P<{g}>…)" for g in option) for option in needed)
+        raise RulePackError(f"{where}: a {entry['kind']} rule's pattern needs the named group(s) {wanted}; "
+                            "without them it yields no fact yet takes the text from other rules")
+    if entry["kind"] == "target" and mode is None:
+        raise RulePackError(f"{where}: an emitting target rule needs fields.mode, one of "
+                            f"{', '.join(TARGET_MODES)}")
+
+
+# Sections of a mapping whose keys are names the pack chooses (any name); in the others
+# (cues, metadata, word_frequency) every key is one the code reads.
+_OPEN_SECTIONS = ("blocks", "periods", "synonyms", "checks")
+_CHECK_KEYS = ("severity", "message", "message_zh", "pattern", "variants")
+
+
+def _check_sections(path: Path, data: dict[str, Any], known: dict[str, dict[str, Any]] | None) -> None:
+    """Every section of a pack file other than its rules: lists of texts, heading and noise
+    entries, blocks; a user pack's tables and checks must have the shape the built-in packs
+    give the same key (``known``: the tables merged so far; None for a built-in pack), so a typo or a list where a
+    text belongs is named here, not found mid-run."""
+    for name in LIST_SECTIONS:
+        section = data.get(name) or []
+        if name in ("headings", "noise"):
+            if not isinstance(section, list):
+                raise RulePackError(f"{path}: '{name}' must be a list, not {_kind_of(section)}")
+            _check_entries(path, name, section)
+        else:
+            _texts(f"{path}: {name}", section, "patterns" if name in PATTERN_LISTS else "texts")
+    for name in MAPPING_SECTIONS:
+        section = data.get(name) or {}
+        if not isinstance(section, dict):
+            raise RulePackError(f"{path}: '{name}' must be a mapping, not {_kind_of(section)}")
+    for block, value in (data.get("blocks") or {}).items():
+        if not isinstance(block, str) or not regex.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", block):
+            raise RulePackError(f"{path}: blocks: {block!r} is no block name (letters, digits and _)")
+        if not isinstance(value, str):
+            raise RulePackError(f"{path}: block {block}: must be a regular-expression string, not {_kind_of(value)}")
+    for cid, entry in (data.get("checks") or {}).items():
+        _check_check(f"{path}: check {cid}", entry, None if known is None else known["checks"].get(cid) or {})
+    if known is not None:
+        _check_tables(path, data, known)
+
+
+def _check_check(where: str, entry: object, model: dict[str, Any] | None) -> None:
+    """One check's entry; a user pack's parameters (``model``: the built-in entry) keep the
+    built-in names and shapes (a new check of a user pack has none)."""
+    if not isinstance(entry, dict):
+        raise RulePackError(f"{where}: must be a mapping with severity and message, not {_kind_of(entry)}")
+    severity = entry.get("severity", "warning")
+    if severity not in SEVERITIES:
+        raise RulePackError(f"{where}: severity must be one of {', '.join(SEVERITIES)}, not {severity!r}"
+                            + did_you_mean(severity, SEVERITIES))
+    for key in ("message", "message_zh", "pattern"):
+        if not isinstance(entry.get(key, ""), str):
+            raise RulePackError(f"{where}: '{key}' must be a text, not {_kind_of(entry[key])}")
+    variants = entry.get("variants") or {}
+    if not isinstance(variants, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("en"), str) and isinstance(v.get("zh", ""), str)
+            and set(v) <= {"en", "zh"} for v in variants.values()):
+        raise RulePackError(f"{where}: variants must map a name to {{en: text, zh: text}}")
+    if model is not None:
+        _check_keys(where, entry, (*_CHECK_KEYS, *model))
+        _check_like(where, {k: v for k, v in entry.items() if k not in _CHECK_KEYS}, model, closed=True)
+
+
+def _check_tables(path: Path, data: dict[str, Any], known: dict[str, dict[str, Any]]) -> None:
+    """A user pack's tables, against the built-in ones."""
+    for name in MAPPING_SECTIONS:
+        if name not in ("blocks", "checks") and known.get(name):
+            _check_like(f"{path}: {name}", data.get(name) or {}, known[name], closed=name not in _OPEN_SECTIONS)
+
+
+def _check_entries(path: Path, name: str, entries: list[Any]) -> None:
+    """Heading styles {style, pattern, label} and noise entries {name, pattern, replace}."""
+    keys = ("style", "pattern", "label") if name == "headings" else ("name", "pattern", "replace")
+    for i, entry in enumerate(entries):
+        where = f"{path}: {name} #{i + 1}"
+        if not isinstance(entry, dict):
+            raise RulePackError(f"{where}: must be a mapping of {', '.join(keys)}, not {_kind_of(entry)}")
+        _check_keys(where, entry, keys)
+        for key in keys:
+            if key in entry and not isinstance(entry[key], str):
+                raise RulePackError(f"{where}: '{key}' must be a text, not {_kind_of(entry[key])}")
+        if not entry.get("pattern") or (name == "headings" and not entry.get("style")):
+            raise RulePackError(f"{where}: needs {'a style and ' if name == 'headings' else ''}a pattern")
+
+
+def _check_like(where: str, value: dict[str, Any], model: dict[str, Any], closed: bool) -> None:
+    """``value`` has the shape of ``model``: a key the model has holds what the model's does, any
+    other key what one of the model's entries does (closed: there is no other key)."""
+    if closed:
+        _check_keys(where, value, model)
+    problem = _misfit(where, value, {_shape(model)})
+    if problem:
+        raise RulePackError(problem)
+
+
+# The type structure of a value: ("text",), ("number",), ("true/false",), ("empty",),
+# ("list", item shapes) or ("mapping", value shapes, (key, shape) pairs, required keys).
+Shape = tuple[Any, ...]
+
+
+def _shape(value: object, entry_of_list: bool = False) -> Shape:
+    """A value's shape; a mapping that is an entry of a list is a record: its keys are required."""
+    if isinstance(value, bool):
+        return ("true/false",)
+    if isinstance(value, (int, float)):
+        return ("number",)
+    if isinstance(value, list):
+        return ("list", frozenset(_shape(v, entry_of_list=True) for v in value))
+    if isinstance(value, dict):
+        return ("mapping", frozenset(_shape(v) for v in value.values()),
+                frozenset((k, _shape(v)) for k, v in value.items()), frozenset(value) if entry_of_list else frozenset())
+    return ("text",) if isinstance(value, str) else ("empty",)
+
+
+def _misfit(where: str, value: object, shapes: set[Shape] | frozenset[Shape]) -> str | None:
+    """None when ``value`` has one of the shapes (any value, when there are none); else why not,
+    said at the innermost entry that differs (a text where a list of texts belongs)."""
+    if not shapes:
+        return None
+    reasons = []
+    for shape in shapes:
+        reason = _misfit_shape(where, value, shape)
+        if reason is None:
+            return None
+        reasons.append((shape[0] == _shape(value)[0], reason))
+    inner = [reason for same_kind, reason in reasons if same_kind]
+    if inner:
+        return inner[0]
+    return f"{where} must be {' or '.join(sorted(_describe(s) for s in shapes))}, not {_kind_of(value)}"
+
+
+def _misfit_shape(where: str, value: object, shape: Shape) -> str | None:
+    if shape[0] == "list" and isinstance(value, list):
+        return next(filter(None, (_misfit(f"{where}: entry #{i}", item, shape[1])
+                                  for i, item in enumerate(value, 1))), None)
+    if shape[0] == "mapping" and isinstance(value, dict):
+        missing = sorted(shape[3] - set(value))
+        if missing:
+            return f"{where} needs {', '.join(missing)}"
+        keyed = dict(shape[2])
+        return next(filter(None, (_misfit(f"{where}: {key}", item, {keyed[key]} if key in keyed else shape[1])
+                                  for key, item in value.items())), None)
+    return None if _shape(value) == shape else f"{where} must be {_describe(shape)}, not {_kind_of(value)}"
+
+
+def _describe(shape: Shape, plural: bool = False) -> str:
+    if shape[0] in ("list", "mapping"):
+        items = " or ".join(sorted(_describe(s, plural=True) for s in shape[1])) or "values"
+        return f"{'lists' if plural else 'a list'} of {items}" if shape[0] == "list" else \
+            f"{'mappings' if plural else 'a mapping'} of names to {items}"
+    words = {"text": ("a text", "texts"), "number": ("a number", "numbers"),
+             "true/false": ("true or false", "true/false values"), "empty": ("empty", "empty values")}
+    return words[shape[0]][plural]
 
 
 def load_pack(extra: tuple[str, ...] = (), disable: tuple[str, ...] = ()) -> RulePack:
@@ -358,12 +696,13 @@ def _compile_pack(files: list[Path], contents: list[bytes], disable: tuple[str, 
     lists: dict[str, list[Any]] = {name: [] for name in LIST_SECTIONS}
     tables: dict[str, dict[str, Any]] = {name: {} for name in MAPPING_SECTIONS if name != "blocks"}
     raw_rules: dict[str, tuple[Path, dict[str, Any]]] = {}
+    builtin = builtin_rules_dir().resolve()
     for path, raw in zip(files, contents):
         data = _read_yaml(path, raw)
+        # the built-in packs set the shape of every table; a user pack's tables must keep it
+        _check_sections(path, data, None if _is_builtin(path, builtin) else tables)
         for name in MAPPING_SECTIONS:
             section = data.get(name) or {}
-            if not isinstance(section, dict):
-                raise RulePackError(f"{path}: '{name}' must be a mapping")
             if name == "blocks":
                 blocks.update(section)
             elif name == "checks":
@@ -371,19 +710,13 @@ def _compile_pack(files: list[Path], contents: list[bytes], disable: tuple[str, 
             else:
                 _merge(tables[name], section)
         for name in LIST_SECTIONS:
-            section = data.get(name) or []
-            if not isinstance(section, list):
-                raise RulePackError(f"{path}: '{name}' must be a list")
-            lists[name].extend(section)
+            lists[name].extend(data.get(name) or [])
         for entry in _raw_rules(path, data):
             raw_rules.pop(entry["id"], None)  # an override takes the overriding pack's place
             raw_rules[entry["id"]] = (path, entry)
-    unknown = set(disable) - set(raw_rules)
+    unknown = sorted(set(disable) - set(raw_rules))
     if unknown:
-        raise RulePackError(f"--disable: no rule with id {', '.join(sorted(unknown))}")
-    for name, value in blocks.items():
-        if not isinstance(value, str):
-            raise RulePackError(f"block {name}: must be a regular-expression string")
+        raise RulePackError(f"--disable: no rule with id {', '.join(f'{u}{did_you_mean(u, raw_rules)}' for u in unknown)}")
     rules = []
     for rid, (path, entry) in raw_rules.items():
         if rid in disable:
@@ -394,6 +727,7 @@ def _compile_pack(files: list[Path], contents: list[bytes], disable: tuple[str, 
             compiled = regex.compile(expanded, regex.V1)
         except regex.error as exc:
             raise RulePackError(f"{where}: bad pattern: {exc}") from exc
+        _check_groups(where, entry, compiled)
         rules.append(Rule(
             id=rid, kind=entry["kind"], pattern=entry["pattern"], compiled=compiled,
             source=str(path), fields=dict(entry.get("fields") or {}),
@@ -402,6 +736,7 @@ def _compile_pack(files: list[Path], contents: list[bytes], disable: tuple[str, 
             examples=list(entry.get("examples") or []),
             counter_examples=list(entry.get("counter_examples") or []),
             anchors=_anchor_pattern(entry.get("anchors")),
+            time_limited=not _is_builtin(path, builtin),
         ))
     pack = RulePack(rules=rules, checks=_compile_checks(tables.pop("checks"), blocks),
                     blocks=blocks, lists=lists, tables=tables, sources=[str(f) for f in files])
@@ -409,6 +744,11 @@ def _compile_pack(files: list[Path], contents: list[bytes], disable: tuple[str, 
         pack.compile_list(name)
     _ = pack.heading_styles, pack.heading_pattern, pack.noise_patterns
     return pack
+
+
+def _is_builtin(path: Path, builtin: Path) -> bool:
+    """The pack file is one of the built-in packs (in ``builtin``, the resolved rules folder)."""
+    return path.resolve().parent == builtin
 
 
 def _anchor_pattern(anchors: list[str] | None) -> regex.Pattern[str] | None:
@@ -419,16 +759,12 @@ def _anchor_pattern(anchors: list[str] | None) -> regex.Pattern[str] | None:
 
 
 def _compile_checks(entries: dict[str, Any], blocks: dict[str, str]) -> dict[str, Check]:
-    """Checks with their severity checked and their patterns compiled once."""
+    """Checks (each entry checked by _check_check) with their patterns compiled once."""
     checks = {}
     for cid, entry in entries.items():
         where = f"check {cid}"
-        if not isinstance(entry, dict):
-            raise RulePackError(f"{where}: must be a mapping with severity and message")
         params = dict(entry)
         severity = params.pop("severity", "warning")
-        if severity not in SEVERITIES:
-            raise RulePackError(f"{where}: severity must be one of {', '.join(SEVERITIES)}, not {severity!r}")
         pattern = params.pop("pattern", None)
         compiled = None
         if pattern is not None:
@@ -437,8 +773,6 @@ def _compile_checks(entries: dict[str, Any], blocks: dict[str, str]) -> dict[str
             except regex.error as exc:
                 raise RulePackError(f"{where}: bad pattern: {exc}") from exc
         variants = params.pop("variants", None) or {}
-        if not isinstance(variants, dict) or not all(isinstance(v, dict) and "en" in v for v in variants.values()):
-            raise RulePackError(f"{where}: variants must map a name to {{en: ..., zh: ...}}")
         checks[cid] = Check(cid, severity, str(params.pop("message", cid)), compiled, params,
                             str(params.pop("message_zh", "")),
                             {name: (str(v["en"]), str(v.get("zh", ""))) for name, v in variants.items()})

@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 import regex
 
 from ..model import Breaks, Document, Fact, SpanSet
-from ..rules import Rule, RulePack
+from ..rules import CONTROL_FIELDS, Rule, RulePack
 from ..structure import CLAUSE_END
 
-# Rule fields that steer the engine rather than describe the fact.
-CONTROL_FIELDS = ("mode", "scope", "follows_convention", "dates_goals")
 _CITATION = regex.compile(r"《[^《》]{1,100}》")  # a title may wrap over lines
 _LOOSE_HEADING_MAX = 30  # characters: longer unpunctuated lines are run-on text, not headings
 
@@ -211,7 +209,7 @@ def run_rules(ctx: Context, kind: str) -> list[Match]:
     candidates: list[Match] = []
     for rule in ctx.pack.by_kind(kind):
         for start, end in ctx.windows(rule.anchors):
-            for m in rule.compiled.finditer(ctx.doc.shadow, start, end):
+            for m in rule.finditer(ctx.doc.shadow, start, end):
                 if m.end() > m.start() and not ctx.is_ignored(m.start(), m.end()):
                     candidates.append(Match(rule, m))
     candidates.sort(key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start, c.rule.action != "skip"))

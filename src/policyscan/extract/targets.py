@@ -66,9 +66,9 @@ def _disqualified(ctx: Context, start: int, end: int, sentence_scope: bool = Tru
         if rule.action != "skip":
             continue
         if rule.fields.get("scope") == "sentence":
-            if sentence_scope and rule.compiled.search(sentence):
+            if sentence_scope and rule.search(sentence):
                 return True
-        elif rule.compiled.search(clause):
+        elif rule.search(clause):
             return True
     return False
 
@@ -89,7 +89,7 @@ def _dates_goals(ctx: Context, deadline: Fact) -> bool:
 
 def _passes(ctx: Context, rule: Rule, start: int) -> bool:
     """The rule's gate accepts the clause starting at ``start``."""
-    return bool(rule.compiled.match(ctx.doc.shadow, start))
+    return bool(rule.match(ctx.doc.shadow, start))
 
 
 def _opens_clause(ctx: Context, deadline: Fact) -> int | None:
@@ -133,7 +133,7 @@ def _goal_lists(ctx: Context, taken: SpanSet) -> list[Fact]:
     """目标是:A;B;C。 — each clause after the lead-in, to the sentence's end, is a goal."""
     out: list[Fact] = []
     for rule in _rules(ctx, "list"):
-        for m in rule.compiled.finditer(ctx.doc.shadow):
+        for m in rule.finditer(ctx.doc.shadow):
             if ctx.is_ignored(m.start(), m.end()) or taken.overlaps(m.start(), m.end()):
                 continue
             lead_start, _ = ctx.clause(m.start())
@@ -209,7 +209,7 @@ def _dated_runs(ctx: Context, taken: SpanSet, articles: SpanSet) -> list[Fact]:
 def _cue_targets(ctx: Context, taken: SpanSet) -> list[Fact]:
     out: list[Fact] = []
     for rule in _rules(ctx, "cue"):
-        for m in rule.compiled.finditer(ctx.doc.shadow):
+        for m in rule.finditer(ctx.doc.shadow):
             if ctx.is_ignored(m.start(), m.end()):
                 continue
             c_start, c_end = ctx.clause(m.start())
