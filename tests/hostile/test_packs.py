@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from policyscan.cli import app
-from policyscan.model import Document, PolicyscanError, RulePackError
+from policyscan.model import AnalysisError, Document, RulePackError
 from policyscan.pipeline import analyse_paths
 from policyscan.rules import COMPUTED_FIELDS, CONTROL_FIELDS, RULE_FIELDS, load_pack
 
@@ -175,10 +175,11 @@ def test_catastrophic_user_pattern_is_stopped_and_named(tmp_path: Path) -> None:
     pack_file.write_text(CATASTROPHIC.replace(r"\n", "\n"), encoding="utf-8")
     doc = tmp_path / "doc.txt"
     doc.write_text("一、总体要求\n各地区各部门要认真贯彻落实党中央国务院决策部署切实做好相关工作\n", encoding="utf-8")
-    with pytest.raises(PolicyscanError) as caught:
-        list(analyse_paths([str(doc)], load_pack((str(pack_file),))))
-    message = str(caught.value)
-    assert message.startswith(f"{doc}: rule user.slow ({pack_file}) ran longer than")
+    [failure] = analyse_paths([str(doc)], load_pack((str(pack_file),)))
+    assert isinstance(failure, AnalysisError)  # that document's error: a batch goes on
+    assert str(failure).startswith(f"{doc}: rule user.slow ({pack_file}) ran longer than")
+    result = runner.invoke(app, ["extract", str(doc), "--rules", str(pack_file), "--format", "jsonl"])
+    assert result.exit_code == 3 and "rule user.slow" in result.stderr, result.output
 
 
 def test_rules_test_reports_a_timed_out_example_as_failing(tmp_path: Path) -> None:
