@@ -159,7 +159,7 @@ def interpret(ctx: Context, match: Match) -> Fact | None:
         low = high = value = None
         section = ctx.section_path(match.start)
         ctx.doc.notices.append(f"{f'in {section}: ' if section else ''}{error.describe()} is too large "
-                               "to be an amount; kept as text, without a value")
+                               "or too precise to be an amount; kept as text, without a value")
     else:
         if value is None and (low is None or high is None):
             return None
