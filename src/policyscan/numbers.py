@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import regex
@@ -29,7 +29,6 @@ _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
            "六": 6, "七": 7, "八": 8, "九": 9}
 _POWERS = {"十": 10, "百": 100, "千": 1000}
 _MAGNITUDES = {"万": 10_000, "亿": 100_000_000}
-_NEGATIVE = ("-", "负")
 MULTIPLIERS = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100, "十": 10}
 # A character that writes a number: an Arabic digit, or a Chinese numeral or magnitude.
 DIGIT = regex.compile(r"\d")
