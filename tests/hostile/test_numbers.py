@@ -81,10 +81,11 @@ def test_a_relative_deadline_still_counts() -> None:
     assert [f.fields["date"] for f in doc.facts if f.kind == "deadline"] == ["2024-01-31"]
 
 
-def test_a_batch_with_a_huge_number_writes_every_document(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", ["1", "2"])  # in this process, and in workers whose documents come back
+def test_a_batch_with_a_huge_number_writes_every_document(tmp_path: Path, jobs: str) -> None:
     (tmp_path / "a_huge.txt").write_text(f"一、目标\n投资不低于{NINES}元。\n", encoding="utf-8")
     (tmp_path / "b_normal.txt").write_text("一、目标\n新增就业12,000人。\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--format", "jsonl", "--jobs", jobs])
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     documents = {Path(r["doc"]).name: r for r in records if r["kind"] == "document"}
