@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from .model import Breaks, Document, Fact, Section, SpanSet
+from .numbers import mark_digit_groups
 
 if TYPE_CHECKING:
     from .rules import RulePack
@@ -31,7 +32,7 @@ _SPACE_LIKE = "?\u00a0\u2002\u2003\u2009\u200b\u3000\t\ufeff"
 # carry meaning (list separator, sentence end) that no ASCII character has.
 _PUNCTUATION = {
     "，": ",", "；": ";", "：": ":", "（": "(", "）": ")", "！": "!", "？": " ",
-    "－": "-", "—": "-", "–": "-", "─": "-", "～": "~", "〜": "~",
+    "－": "-", "−": "-", "—": "-", "–": "-", "─": "-", "～": "~", "〜": "~",
     "﹪": "%", "％": "%", "．": ".",
 }
 
@@ -71,7 +72,8 @@ _NUMERAL_DIGITS = str.maketrans("〇零一二三四五六七八九", "0012345678
 def shadow(text: str) -> str:
     """The normalised shadow of ``text``; ``len(shadow(text)) == len(text)`` always."""
     folded = text.translate(shadow_table())
-    return _NUMERAL_YEAR.sub(lambda m: m.group().translate(_NUMERAL_DIGITS), folded)
+    folded = _NUMERAL_YEAR.sub(lambda m: m.group().translate(_NUMERAL_DIGITS), folded)
+    return mark_digit_groups(folded, text)
 
 
 def simplified(text: str) -> str:
@@ -110,6 +112,7 @@ class Compaction:
                                 heading_text=[self.origin[i] for i in inner.breaks.heading_text])
         doc.meta = inner.meta
         doc.facts = [self._fact(f, doc.text) for f in inner.facts]
+        doc.notices.extend(inner.notices)
         return doc
 
     def _section(self, section: Section) -> Section:

@@ -89,18 +89,24 @@ def _resolve(ctx: Context, match: Match, suffix: str = "") -> tuple[str, str] | 
 
 
 def _relative(ctx: Context, match: Match) -> str | None:
-    """A bound counted from the document's own date (印发之日起30日内)."""
+    """A bound counted from the document's own date (印发之日起30日内); None when the count
+    cannot be read or the date would fall past the calendar (year 9999)."""
     if not ctx.doc.issued:
         return None
     issued = dt.date.fromisoformat(ctx.doc.issued)
     days, months = match.group("days"), match.group("months")
-    if days:
-        return (issued + dt.timedelta(days=int(parse_number(days) or 0))).isoformat()
-    count = int(parse_number(months or "0") or 0)
-    month_index = issued.month - 1 + count
-    year, month = issued.year + month_index // 12, month_index % 12 + 1
-    day = min(issued.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day).isoformat()
+    count = parse_number(days or months or "")
+    if count is None:
+        return None
+    try:
+        if days:
+            return (issued + dt.timedelta(days=int(count))).isoformat()
+        month_index = issued.month - 1 + int(count)
+        year, month = issued.year + month_index // 12, month_index % 12 + 1
+        day = min(issued.day, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day).isoformat()
+    except (OverflowError, ValueError):  # past dt.date.max (or calendar's range)
+        return None
 
 
 def interpret(ctx: Context, match: Match) -> Fact | None:

@@ -19,7 +19,7 @@ from ..model import Fact
 from ..normalise import simplified
 from ..rules import RulePack
 from .context import Context, Match, run_rules
-from ..numbers import DIGIT, NUMBER_CHAR, multiplier, parse_number, scale
+from ..numbers import DIGIT, NUMBER_CHAR, NumberTooLarge, multiplier, quantity, scale
 
 # A cue before a closing quote or bracket belongs to the quoted phrase (“最多跑一次”(2分)).
 _CLOSERS = regex.compile(r"[”」》』)]")
@@ -78,9 +78,25 @@ def _cmp_after(ctx: Context, post: str | None) -> str | None:
     return None
 
 
-def _value(match: Match, name: str) -> float | None:
+def _amount(match: Match, name: str, magnitude: str | None, factor: int) -> int | float | None:
+    """The number in group ``name`` with its magnitude, × a unit alias's factor (万元 → 元)."""
     text = match.group(name)
-    return None if text is None else parse_number(text)
+    value = None if text is None else quantity(text, magnitude)
+    return None if value is None else scale(value, factor)
+
+
+def _amounts(match: Match, factor: int) -> tuple[int | float | None, ...]:
+    """(low, high, value) of a match; NumberTooLarge when one is past any real amount."""
+    if match.group("low") is not None and match.group("high") is not None:
+        # a low end written with its own unit (五千元以上五万元以下) has its own multiplier;
+        # otherwise the high end's applies to both (3-5万元)
+        own = match.group("low_unit") is not None
+        low = _amount(match, "low", match.group("low_mult" if own else "mult"), 1 if own else factor)
+        return low, _amount(match, "high", match.group("mult"), factor), None
+    value = _amount(match, "num", match.group("mult"), factor)
+    if value is None and match.group("mult"):  # a bare magnitude: 亿元以上
+        value = scale(multiplier(match.group("mult")), factor)
+    return None, None, value
 
 
 def _indicator(ctx: Context, clause_start: int, left: int, right: int, unit: str) -> str | None:
@@ -125,43 +141,41 @@ def _in_word(ctx: Context, start: int, end: int) -> bool:
 
 
 def interpret(ctx: Context, match: Match) -> Fact | None:
-    """Turn one quota match into a fact, or None when the numbers do not parse."""
+    """Turn one quota match into a fact, or None when the numbers do not parse. A number past
+    any real amount (numbers.NumberTooLarge) is kept as text: the fact has no value, and the
+    document a notice saying why."""
     fields: dict[str, Any] = match.rule.fields
     unit_text = simplified(match.group("unit") or fields.get("unit") or "")
-    factor = multiplier(match.group("mult"))
+    factor = 1
     alias = ctx.pack.tables["cues"].get("unit_aliases", {}).get(unit_text)
     if alias:
-        unit_text, factor = alias[0], factor * alias[1]
-    low, high, value = _value(match, "low"), _value(match, "high"), _value(match, "num")
-    if value is None and low is None and match.group("mult"):
-        value = 1.0  # a bare magnitude: 亿元以上
+        unit_text, factor = alias[0], alias[1]
     q_span = match.span("qty") or (match.start, match.end)
     if _in_word(ctx, *q_span):
         return None
+    try:
+        low, high, value = _amounts(match, factor)
+    except NumberTooLarge as error:
+        low = high = value = None
+        section = ctx.section_path(match.start)
+        ctx.doc.notices.append(f"{f'in {section}: ' if section else ''}{error.describe()} is too large "
+                               "or too precise to be an amount; kept as text, without a value")
+    else:
+        if value is None and (low is None or high is None):
+            return None
     clause_start, _ = ctx.clause(match.start)
     start = match.start
-    if low is not None and high is not None:
+    if match.group("low") is not None and match.group("high") is not None:
         cmp = "range"
-        # a low end written with its own unit (五千元以上五万元以下) has its own multiplier;
-        # otherwise the high end's applies to both (3-5万元)
-        low_factor = multiplier(match.group("low_mult")) if match.group("low_unit") else factor
-        low, high = scale(low, low_factor), scale(high, factor)
-    elif value is not None:
-        value = scale(value, factor)
+    else:
         cmp = fields.get("cmp") or _cmp_after(ctx, match.group("post") or match.group("approx"))
         before = _cue_before(ctx, clause_start, match.start)
         if before is not None and cmp in (None, before[0]):  # a cue after the number wins (届满后一年内)
             cmp, start = before
         cmp = cmp or "="
-    else:
-        return None
     return ctx.fact(
-        "quota", match.rule, start, match.end,
-        value=None if cmp == "range" else value,
-        low=low if cmp == "range" else None,
-        high=high if cmp == "range" else None,
-        unit=unit_text, cmp=cmp,
-        indicator=_indicator(ctx, clause_start, start, match.end, unit_text),
+        "quota", match.rule, start, match.end, value=value, low=low, high=high,
+        unit=unit_text, cmp=cmp, indicator=_indicator(ctx, clause_start, start, match.end, unit_text),
     )
 
 
