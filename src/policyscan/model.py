@@ -6,8 +6,9 @@ offset found by matching the shadow is an offset into the original too.
 """
 from __future__ import annotations
 
+import array
 import bisect
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +98,11 @@ class SpanSet:
         return bool(self._starts)
 
 
+def offsets(values: Iterable[int]) -> array.array[int]:
+    """Offsets in order as an array of 8-byte ints (what Breaks holds)."""
+    return array.array("q", values)
+
+
 # How far a clause or a sentence is read either side of the offset asked about. Every stage
 # reads a fact's clause (cues, indicator, segmentation) and compare its sentence, so a run of
 # text with no punctuation (a scrape that lost it, a hostile file) would cost its length once
@@ -111,12 +117,14 @@ class Breaks:
     """Where the clauses and sentences of a shadow text end, so every stage agrees on what a
     clause is (extract cuts goals at clauses; compare reads a fact's sentence)."""
 
+    # The offsets are arrays of 8-byte ints, not lists of int objects (36 bytes each): a 20 MB
+    # document has about a million clause ends.
     shadow: str = field(repr=False)
-    clause_ends: list[int] = field(default_factory=list)  # offsets of , ; 。 : line breaks …
-    sentence_ends: list[int] = field(default_factory=list)  # offsets of 。 ! line breaks …
-    heading_text: list[int] = field(default_factory=list)  # where heading text begins (a clause starts)
+    clause_ends: Sequence[int] = field(default_factory=list)  # offsets of , ; 。 : line breaks …
+    sentence_ends: Sequence[int] = field(default_factory=list)  # offsets of 。 ! line breaks …
+    heading_text: Sequence[int] = field(default_factory=list)  # where heading text begins (a clause starts)
 
-    def _bounds(self, ends: list[int], offset: int, reach: int) -> tuple[int, int]:
+    def _bounds(self, ends: Sequence[int], offset: int, reach: int) -> tuple[int, int]:
         i = bisect.bisect_right(ends, offset - 1)
         start = ends[i - 1] + 1 if i > 0 else 0
         end = ends[i] if i < len(ends) else len(self.shadow)
@@ -144,7 +152,7 @@ class Breaks:
         """The clauses of a span, in order."""
         cuts = self.clause_ends[bisect.bisect_left(self.clause_ends, start):bisect.bisect_left(self.clause_ends, end)]
         out = []
-        for a, b in zip([start - 1] + cuts, cuts + [end]):
+        for a, b in zip([start - 1, *cuts], [*cuts, end]):
             c_start, c_end = self._strip(a + 1, b)
             if c_end > c_start:
                 out.append((c_start, c_end))

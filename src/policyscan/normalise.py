@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from .model import Breaks, Document, Fact, Section, SpanSet
+from .model import Breaks, Document, Fact, Section, SpanSet, offsets
 
 if TYPE_CHECKING:
     from .rules import RulePack
@@ -137,9 +137,9 @@ class Compaction:
         doc.sections = [self._section(s) for s in inner.sections]
         if inner.breaks is not None:
             doc.breaks = Breaks(shadow=doc.shadow,
-                                clause_ends=[self.origin[i] for i in inner.breaks.clause_ends],
-                                sentence_ends=[self.origin[i] for i in inner.breaks.sentence_ends],
-                                heading_text=[self.origin[i] for i in inner.breaks.heading_text])
+                                clause_ends=offsets(self.origin[i] for i in inner.breaks.clause_ends),
+                                sentence_ends=offsets(self.origin[i] for i in inner.breaks.sentence_ends),
+                                heading_text=offsets(self.origin[i] for i in inner.breaks.heading_text))
         doc.meta = inner.meta
         doc.facts = [self._fact(f, doc.text) for f in inner.facts]
         return doc
