@@ -7,7 +7,8 @@ linear in the size of one document, one line and one pair of compared documents.
 Inputs, built from real text in a temp folder (see benchmarks/README.md, "Scale"):
 
 1. single documents of 1, 5 and 20 MB (UTF-8): perturbed copies of every distinct document
-   (bench_corpus.perturb: numbers differ from copy to copy) joined one after another;
+   (bench_corpus.perturb: numbers differ from copy to copy), each cut at its web-page tail,
+   joined one after another;
 2. lines of 25k, 50k, 100k and 200k digits, a quota sentence after each;
 3. one line of 200k Chinese characters without punctuation (real text with its punctuation
    and line breaks removed), and one of 200k characters of dates and counts (到2025年新增9个…)
@@ -43,10 +44,22 @@ BARS = {
 
 
 def real_texts() -> list[str]:
-    """Every distinct real document we have (tests/corpus, tests/compare, samples, shared corpus)."""
+    """Every distinct real document we have (tests/corpus, tests/compare, samples, shared
+    corpus), each cut at its web-page tail (相关阅读, 扫一扫在手机打开 …): policyscan reads all
+    from a tail marker to the end as chrome, so a tail inside a concatenation would hide
+    every document after it."""
     from policyscan.load import read_document
+    from policyscan.normalise import shadow
+    from policyscan.rules import load_pack
 
-    return [read_document(str(path)).text for path in distinct_documents()["paths"]]
+    tail = load_pack().compile_list("chrome_tail")
+    texts = []
+    for path in distinct_documents()["paths"]:
+        lines = read_document(str(path)).text.split("\n")
+        cut = next((i for i, line in enumerate(lines) if tail is not None and tail.search(shadow(line).strip())),
+                   len(lines))
+        texts.append("\n".join(lines[:cut]))
+    return texts
 
 
 def one_document(texts: list[str], target_bytes: int, seed: int) -> str:
