@@ -327,14 +327,43 @@ def align_items(pack: RulePack, base: Document, other: Document,
     body_rarity, title_rarity = local_rarity(b_bodies + o_bodies), local_rarity(b_titles + o_titles)
     b_body, o_body, b_title, o_title = ([weighted(pack, bag, rarity) for bag in bags] for bags, rarity in (
         (b_bodies, body_rarity), (o_bodies, body_rarity), (b_titles, title_rarity), (o_titles, title_rarity)))
-    score = [[(1 - title_weight) * cosine(b_body[i], o_body[j]) + title_weight * cosine(b_title[i], o_title[j])
-              for j in range(len(o_items))] for i in range(len(b_items))]
-    best_b = [max(row, default=0.0) for row in score]
-    best_o = [max((score[i][j] for i in range(len(b_items))), default=0.0) for j in range(len(o_items))]
-    return [ItemPair(b_items[i], o_items[j], round(s, 3))
-            for i, row in enumerate(score) for j, s in enumerate(row)
+    score = {(i, j): (1 - title_weight) * cosine(b_body[i], o_body[j]) + title_weight * cosine(b_title[i], o_title[j])
+             for i, j in _candidate_pairs(b_body, o_body)}
+    best_b, best_o = [0.0] * len(b_items), [0.0] * len(o_items)
+    for (i, j), s in score.items():
+        best_b[i], best_o[j] = max(best_b[i], s), max(best_o[j], s)
+    return [ItemPair(b_items[i], o_items[j], round(s, 3)) for (i, j), s in score.items()
             if s >= threshold and ((s >= near * best_o[j] and (s == best_o[j] or best_o[j] >= strong))
                                    or (s >= strong and s >= near * best_b[i] and s >= split_share * best_o[j]))]
+
+
+# Item pairing scores every item of BASE against every item of OTHER: up to this many pairs
+# (500 items a side; our largest pair has 180 × 178) it does so. Past it, the cost would grow
+# with the square of the documents' length, and an item is scored only against the items
+# that share one of its CANDIDATE_WORDS weightiest words, a word no more than
+# CANDIDATE_POSTINGS items of the other side use (a word that common tells nothing apart).
+ALL_ITEM_PAIRS = 250_000
+CANDIDATE_WORDS = 8
+CANDIDATE_POSTINGS = 64
+
+
+def _candidate_pairs(b_vectors: list[Vector], o_vectors: list[Vector]) -> list[tuple[int, int]]:
+    """The (BASE, OTHER) item pairs worth scoring, in order: all of them, unless there are
+    more than ALL_ITEM_PAIRS; then those that share a weighty, rare word."""
+    if len(b_vectors) * len(o_vectors) <= ALL_ITEM_PAIRS:
+        return [(i, j) for i in range(len(b_vectors)) for j in range(len(o_vectors))]
+    pairs: set[tuple[int, int]] = set()
+    for mine, theirs, flip in ((b_vectors, o_vectors, False), (o_vectors, b_vectors, True)):
+        postings: dict[str, list[int]] = {}
+        for j, (vector, _) in enumerate(theirs):
+            for word in vector:
+                postings.setdefault(word, []).append(j)
+        for i, (vector, _) in enumerate(mine):
+            for word in sorted(vector, key=lambda w: (-vector[w], w))[:CANDIDATE_WORDS]:
+                sharing = postings.get(word, ())
+                if len(sharing) <= CANDIDATE_POSTINGS:
+                    pairs.update(((j, i) if flip else (i, j)) for j in sharing)
+    return sorted(pairs)
 
 
 def outline_pairs(pack: RulePack, base: Document, other: Document, items: list[ItemPair]) -> list[ItemPair]:
@@ -345,18 +374,38 @@ def outline_pairs(pack: RulePack, base: Document, other: Document, items: list[I
     majority = float(pack.tables["cues"].get("outline_majority", 0.6))
     found: dict[tuple[int, int], ItemPair] = {}
 
+    vectors: dict[tuple[int, int, int], Vector] = {}
+
+    def vector(doc: Document, section: Section) -> Vector:
+        """A section's weighted words, made once: one section may pair with several."""
+        key = (id(doc), section.start, section.end)
+        if key not in vectors:
+            vectors[key] = weighted(pack, _item_bag(pack, doc, section))
+        return vectors[key]
+
     def pair(b: Section, o: Section) -> None:
-        found.setdefault((b.start, o.start), ItemPair(b, o, round(similarity(
-            pack, _item_bag(pack, base, b), _item_bag(pack, other, o)), 3)))
+        if (b.start, o.start) not in found:
+            found[b.start, o.start] = ItemPair(b, o, round(cosine(vector(base, b), vector(other, o)), 3))
 
     for doc, partner, mine, theirs in ((base, other, "base", "other"), (other, base, "other", "base")):
-        partner_sections = [t for t in partner.all_sections() if not partner.in_chrome(t.start, t.start + 1)]
+        # in document order, out of chrome; links found by bisection and their holders through
+        # the section tree: scanning every pair and section per section is quadratic in length
+        position = {id(t): k for k, t in enumerate(partner.all_sections())
+                    if not partner.in_chrome(t.start, t.start + 1)}
+        by_start = sorted(((getattr(p, mine).start, getattr(p, theirs)) for p in items), key=lambda e: e[0])
+        starts = [start for start, _ in by_start]
         for section in doc.all_sections():
-            links = [getattr(p, theirs) for p in items if section.start <= getattr(p, mine).start < section.end]
+            links = [s for _, s in by_start[bisect.bisect_left(starts, section.start):
+                                            bisect.bisect_left(starts, section.end)]]
             if not section.children or not links:
                 continue
-            holding = [t for t in partner_sections
-                       if sum(t.start <= s.start < t.end for s in links) >= majority * len(links)]
+            held: dict[int, list[Any]] = {}
+            for s in links:
+                for t in partner.holders(s.start):
+                    if id(t) in position:
+                        held.setdefault(id(t), [t, 0])[1] += 1
+            holding = sorted((t for t, count in held.values() if count >= majority * len(links)),
+                             key=lambda t: position[id(t)])
             if not holding:
                 continue
             counterpart = min(holding, key=lambda t: t.end - t.start)
@@ -604,22 +653,35 @@ def _pair_facts(pack: RulePack, c: Comparison, kind: str, bag_of, comparable,
     o_items = [_item_of(c.other, c.other_items, f) for f in o_facts]
     b_dates = [_date_of(c.base, f) for f in b_facts]
     o_dates = [_date_of(c.other, f) for f in o_facts]
+    b_vectors, o_vectors = [weighted(pack, bag) for bag in b_bags], [weighted(pack, bag) for bag in o_bags]
+    candidates = _candidate_pairs(b_vectors, o_vectors)
+    if placed and len(candidates) < len(b_facts) * len(o_facts):  # facts of corresponding items, too
+        o_in_item: dict[int, list[int]] = {}
+        for j, item in enumerate(o_items):
+            if item is not None:
+                o_in_item.setdefault(item.start, []).append(j)
+        counterparts: dict[int, list[int]] = {}
+        for b_start, o_start in corresponding:
+            counterparts.setdefault(b_start, []).append(o_start)
+        candidates = sorted(set(candidates).union(
+            (i, j) for i, item in enumerate(b_items) if item is not None
+            for o_start in counterparts.get(item.start, ()) for j in o_in_item.get(o_start, ())))
     scores = []
-    for i, b in enumerate(b_facts):
-        for j, o in enumerate(o_facts):
-            if not comparable(b, o):
-                continue
-            sim = similarity(pack, b_bags[i], o_bags[j])
-            together = (b_items[i] is not None and o_items[j] is not None
-                        and (b_items[i].start, o_items[j].start) in corresponding)
-            if sim < threshold and not (placed and together):
-                continue
-            rank = sim + (item_bonus if together else 0.0)
-            if b.fields.get("unit") == o.fields.get("unit"):
-                rank += unit_bonus
-            if b_dates[i] is not None and b_dates[i] == o_dates[j]:
-                rank += date_bonus
-            scores.append((rank, sim, i, j))
+    for i, j in candidates:
+        b, o = b_facts[i], o_facts[j]
+        if not comparable(b, o):
+            continue
+        sim = cosine(b_vectors[i], o_vectors[j])
+        together = (b_items[i] is not None and o_items[j] is not None
+                    and (b_items[i].start, o_items[j].start) in corresponding)
+        if sim < threshold and not (placed and together):
+            continue
+        rank = sim + (item_bonus if together else 0.0)
+        if b.fields.get("unit") == o.fields.get("unit"):
+            rank += unit_bonus
+        if b_dates[i] is not None and b_dates[i] == o_dates[j]:
+            rank += date_bonus
+        scores.append((rank, sim, i, j))
     paired = _greedy_one_to_one(scores)
     rows = [FactPair(kind, b, o_facts[paired[i][0]], "same", round(paired[i][1], 3))
             for i, b in enumerate(b_facts) if i in paired]
@@ -629,9 +691,10 @@ def _pair_facts(pack: RulePack, c: Comparison, kind: str, bag_of, comparable,
     return rows
 
 
-def _same_value(a: Fact, b: Fact) -> bool:
-    keys = ("value", "low", "high", "unit", "cmp")
-    return all(a.fields.get(k) == b.fields.get(k) for k in keys)
+_VALUE_KEYS = ("value", "low", "high", "unit", "cmp")
+# A quota is checked as a restatement of at most this many earlier quotas of the same value (the
+# first ones): a real document states one value a few times, a huge one could state 1个 thousands.
+RESTATEMENT_LOOKUP = 200
 
 
 # ---------------------------------------------------------------- verdicts
@@ -824,11 +887,15 @@ def _restatements(pack: RulePack, facts: list[Fact], bags: dict[int, Counter[str
     """Quotas that repeat an earlier one's value about the same indicator → that earlier one."""
     threshold = float(pack.tables["cues"].get("restatement_similarity", 0.6))
     found: dict[int, Fact] = {}
-    for k, fact in enumerate(facts):
-        first = next((e for e in facts[:k] if id(e) not in found and _same_value(e, fact)
-                      and similarity(pack, bags[id(e)], bags[id(fact)]) >= threshold), None)
+    vectors = {id(f): weighted(pack, bags[id(f)]) for f in facts}
+    earlier: dict[tuple[Any, ...], list[Fact]] = {}  # facts so far by value: only those can be restated
+    for fact in facts:
+        same_value = earlier.setdefault(tuple(fact.fields.get(k) for k in _VALUE_KEYS), [])
+        first = next((e for e in same_value[:RESTATEMENT_LOOKUP] if id(e) not in found
+                      and cosine(vectors[id(e)], vectors[id(fact)]) >= threshold), None)
         if first is not None:
             found[id(fact)] = first
+        same_value.append(fact)
     return found
 
 

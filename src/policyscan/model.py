@@ -6,9 +6,10 @@ offset found by matching the shadow is an offset into the original too.
 """
 from __future__ import annotations
 
+import array
 import bisect
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,24 +99,40 @@ class SpanSet:
         return bool(self._starts)
 
 
+def offsets(values: Iterable[int]) -> array.array[int]:
+    """Offsets in order as an array of 8-byte ints (what Breaks holds)."""
+    return array.array("q", values)
+
+
+# How far a clause or a sentence is read either side of the offset asked about. Every stage
+# reads a fact's clause (cues, indicator, segmentation) and compare its sentence, so a run of
+# text with no punctuation (a scrape that lost it, a hostile file) would cost its length once
+# per fact in it: the square of its length. The longest clause in our corpus is 806
+# characters and the longest sentence 1,621; text beyond the reach is not read for the fact.
+CLAUSE_REACH = 1000
+SENTENCE_REACH = 2000
+
+
 @dataclass
 class Breaks:
     """Where the clauses and sentences of a shadow text end, so every stage agrees on what a
     clause is (extract cuts goals at clauses; compare reads a fact's sentence)."""
 
+    # The offsets are arrays of 8-byte ints, not lists of int objects (36 bytes each): a 20 MB
+    # document has about a million clause ends.
     shadow: str = field(repr=False)
-    clause_ends: list[int] = field(default_factory=list)  # offsets of , ; 。 : line breaks …
-    sentence_ends: list[int] = field(default_factory=list)  # offsets of 。 ! line breaks …
-    heading_text: list[int] = field(default_factory=list)  # where heading text begins (a clause starts)
+    clause_ends: Sequence[int] = field(default_factory=list)  # offsets of , ; 。 : line breaks …
+    sentence_ends: Sequence[int] = field(default_factory=list)  # offsets of 。 ! line breaks …
+    heading_text: Sequence[int] = field(default_factory=list)  # where heading text begins (a clause starts)
 
-    def _bounds(self, ends: list[int], offset: int) -> tuple[int, int]:
+    def _bounds(self, ends: Sequence[int], offset: int, reach: int) -> tuple[int, int]:
         i = bisect.bisect_right(ends, offset - 1)
         start = ends[i - 1] + 1 if i > 0 else 0
         end = ends[i] if i < len(ends) else len(self.shadow)
         j = bisect.bisect_right(self.heading_text, offset)
         if j and self.heading_text[j - 1] >= start:
             start = self.heading_text[j - 1]
-        return self._strip(start, end)
+        return self._strip(max(start, offset - reach), min(end, offset + reach))
 
     def _strip(self, start: int, end: int) -> tuple[int, int]:
         while start < end and self.shadow[start] in " 、":
@@ -125,18 +142,18 @@ class Breaks:
         return start, end
 
     def clause(self, offset: int) -> tuple[int, int]:
-        """The clause holding ``offset``."""
-        return self._bounds(self.clause_ends, offset)
+        """The clause holding ``offset``, at most CLAUSE_REACH characters either side of it."""
+        return self._bounds(self.clause_ends, offset, CLAUSE_REACH)
 
     def sentence(self, offset: int) -> tuple[int, int]:
-        """The sentence holding ``offset``."""
-        return self._bounds(self.sentence_ends, offset)
+        """The sentence holding ``offset``, at most SENTENCE_REACH characters either side of it."""
+        return self._bounds(self.sentence_ends, offset, SENTENCE_REACH)
 
     def clauses_in(self, start: int, end: int) -> list[tuple[int, int]]:
         """The clauses of a span, in order."""
-        cuts = [b for b in self.clause_ends[bisect.bisect_left(self.clause_ends, start):] if b < end]
+        cuts = self.clause_ends[bisect.bisect_left(self.clause_ends, start):bisect.bisect_left(self.clause_ends, end)]
         out = []
-        for a, b in zip([start - 1] + cuts, cuts + [end]):
+        for a, b in zip([start - 1, *cuts], [*cuts, end]):
             c_start, c_end = self._strip(a + 1, b)
             if c_end > c_start:
                 out.append((c_start, c_end))
@@ -183,6 +200,9 @@ class Document:
     # What a reader of the results should know about how this document was read (bytes that
     # could not be decoded, a number too large to be an amount): nothing is dropped silently.
     notices: list[str] = field(default_factory=list)
+    _fact_index: dict[str, tuple[list[int], list[Fact]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
+    _fact_index_key: tuple[int, int] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.path = printable_name(self.path)
@@ -228,9 +248,12 @@ class Document:
         """The sections whose spans hold ``offset``, outermost first."""
         chain: list[Section] = []
         level = self.sections
-        while (inner := next((s for s in level if s.start <= offset < s.end), None)) is not None:
-            chain.append(inner)
-            level = inner.children
+        while level:  # siblings are in order and disjoint: bisect, not scan (asked once per fact)
+            i = bisect.bisect_right(level, offset, key=_start) - 1
+            if i < 0 or offset >= level[i].end:
+                break
+            chain.append(level[i])
+            level = level[i].children
         return chain
 
     def section_at(self, offset: int) -> Section | None:
@@ -240,7 +263,20 @@ class Document:
 
     def facts_in(self, kind: str, start: int, end: int) -> list[Fact]:
         """Facts of ``kind`` that start within [start, end): what a task item or goal states."""
-        return [f for f in self.facts if f.kind == kind and start <= f.start < end]
+        starts, facts = self._facts_by_start(kind)
+        return facts[bisect.bisect_left(starts, start):bisect.bisect_left(starts, end)]
+
+    def _facts_by_start(self, kind: str) -> tuple[list[int], list[Fact]]:
+        """The facts of ``kind`` sorted by start, indexed once per list of facts: compare and
+        check ask for the facts of every item and fact, which a scan of all facts each time
+        would make quadratic in the length of a document."""
+        key = (id(self.facts), len(self.facts))
+        if self._fact_index_key != key:
+            self._fact_index, self._fact_index_key = {}, key
+        if kind not in self._fact_index:
+            facts = sorted((f for f in self.facts if f.kind == kind), key=_start)
+            self._fact_index[kind] = ([f.start for f in facts], facts)
+        return self._fact_index[kind]
 
     def in_chrome(self, start: int, end: int) -> bool:
         """True when the span overlaps web-page chrome."""
@@ -260,6 +296,10 @@ def printable_name(name: str) -> str:
         code = ord(m.group())
         return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
     return _SURROGATE.sub(escape, name)
+
+
+def _start(item: Section | Fact) -> int:
+    return item.start
 
 
 class PolicyscanError(Exception):

@@ -83,13 +83,13 @@ class Segmenter:
             if not block:
                 continue
             if _HAN_BLOCK.match(block):
-                words.extend(self._cut_block(block))
+                words.extend(_cut_block(self, block))
             else:
                 for piece in _SKIP.split(block):
                     words.extend([piece] if _SKIP.match(piece) else piece)
         return words
 
-    def _cut_block(self, block: str) -> list[str]:
+    def cut_block(self, block: str) -> list[str]:
         """jieba's DAG and best route over one block: for each start, the words starting there;
         from the end, the split that maximises the sum of log frequencies (ties: longer word)."""
         n, span, log_total = len(block), self.span, self.log_total
@@ -194,6 +194,13 @@ def tokenizer(pack: RulePack) -> Segmenter:
     total += _FREQ * len(added)  # as add_word: added to the total each time, even for a known word
     pack_words = _lexicon(added)
     return Segmenter(base, pack_words, math.log(total), max(base.longest, pack_words.longest))
+
+
+@functools.lru_cache(maxsize=65536)
+def _cut_block(segmenter: Segmenter, block: str) -> tuple[str, ...]:
+    """The words of one block of Han characters. compare segments a section and then each of
+    its items (and a whole document), so the same blocks come again; each is cut once."""
+    return tuple(segmenter.cut_block(block))
 
 
 @functools.lru_cache(maxsize=4096)
