@@ -41,6 +41,7 @@ CORPORA = (REPO / "tests" / "corpus", REPO.parent / "shared" / "corpus")
 PROPERTY = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 MAX_DIGITS = 15
+PIECE = 160  # characters of a corpus line in a short text: a clause or two, most lines whole
 LONG = 5000  # characters of a long text: every stage's windows and caps are crossed, fast enough for thousands
 _LONG_DIGIT_RUN = re.compile(rf"\d{{{MAX_DIGITS + 1},}}")
 
@@ -70,6 +71,13 @@ HEADINGS = ["一、", "二、", "十一、", "(一)", "（一）", "（十二）
 CUES = ["不低于", "不少于", "不超过", "以上", "以下", "以内", "达到", "到", "年底前", "年", "月", "日", "底",
         "前", "牵头单位：", "责任单位：", "配合单位：", "牵头", "负责", "万", "亿", "元", "万元", "人", "%",
         "个", "亩", "倍", "分别", "至", "每年", "增长", "下降", "提高到", "市发展改革委", "区财政局", "各区政府"]
+# What the normalise and structure stages remove or read apart: HTML, pinyin glosses, markdown,
+# page chrome, front matter, Traditional script.
+NOISE = ["<p>", "</p>", "<br/>", "<td>", "</td>", "<span class=\"x\">", "<!-- x -->", "&nbsp;", "&amp;", "&#20803;",
+         "&#x4e07;", "&NotEqualTilde;", "(wàn)", "（gè）", "（以下简称“教育厅”）", "**", "***", "## ", "\\*", "_", "__",
+         "https://www.gov.cn/a.html", "（详见http://x.cn）", "首页 > ", "相关阅读", "附件：", "……………1", "浏览次数：12",
+         "扫一扫在手机打开", "关于印发行动方案的通知", "国发〔2018〕39号", "2023年5月6日", "（2021—2025年）", "“十四五”",
+         "今年", "明年", "上半年", "7月底前", "萬", "億", "個", "畝", "兩", "開展", "二〇二五年"]
 LINE_BREAKS = ["\n", "\n", "\r\n", "\r", "\n\n", "\u2028", "\u2029", "\x0b", "\x0c", "\x85"]
 SPACES = [" ", "  ", "\u3000", "\t", "\xa0", "\u200b", "\ufeff"]
 BIDI = list("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -85,13 +93,14 @@ controls = st.text(st.characters(max_codepoint=0x1F) | st.characters(min_codepoi
                    min_size=1, max_size=3)
 anything = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8)
 atoms = st.one_of(
-    st.sampled_from(CORPUS_LINES),
+    st.sampled_from(CORPUS_LINES).map(lambda line: line[:PIECE]),
     numbers,
     st.text(CN_DIGITS, min_size=1, max_size=12),
     st.sampled_from(PUNCTUATION),
     st.sampled_from(HEADINGS),
     st.sampled_from(HEADINGS).map(lambda heading: "\n" + heading),
     st.sampled_from(CUES),
+    st.sampled_from(NOISE),
     st.sampled_from(LINE_BREAKS),
     st.sampled_from(SPACES),
     st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=10),
@@ -101,24 +110,61 @@ atoms = st.one_of(
 )
 
 
+# Clauses as a policy writes them, so that most texts have facts, sections and task items to
+# pair: a deadline, a quota of an indicator, the units responsible.
+INDICATORS = ["", "新建充电桩", "培训人数", "森林覆盖率", "农村居民人均可支配收入", "参保率", "财政投入", "新增就业"]
+UNITS = ["", "万元", "亿元", "元", "人", "万人次", "%", "个", "亩", "公里", "家", "倍"]
+BODIES = ["市发展改革委", "区财政局", "各区政府", "市教委", "市人力资源社会保障局", "各有关部门", "县农业农村局"]
+deadlines = st.tuples(st.sampled_from(["到", "在", "", "力争"]), st.integers(2018, 2035).map(str),
+                      st.sampled_from(["年底前", "年", "年6月底前", "年12月31日前", "年底", "年前"])).map("".join)
+quotas = st.tuples(st.sampled_from(INDICATORS), st.sampled_from(["不低于", "不少于", "达到", "超过", "控制在", "增长", ""]),
+                   numbers, st.sampled_from(UNITS), st.sampled_from(["以上", "以下", "左右", "以内", ""])).map("".join)
+duties = st.tuples(st.sampled_from(["牵头单位：", "责任单位：", ""]),
+                   st.lists(st.sampled_from(BODIES), min_size=1, max_size=3).map("、".join),
+                   st.sampled_from(["", "牵头", "负责", "（牵头）"])).map("".join)
+clauses = st.one_of(deadlines, quotas, duties, st.sampled_from(CORPUS_LINES).map(lambda line: line[:40]), atoms)
+policy_lines = st.tuples(st.sampled_from(["", *HEADINGS]), st.lists(clauses, min_size=1, max_size=4).map("，".join),
+                         st.sampled_from(["。", "；", "", "：", "。"])).map("".join)
+# A line is a policy's line or a jumble of pieces.
+lines = st.one_of(policy_lines, st.lists(atoms, min_size=1, max_size=8).map("".join))
+
+
+def _joined(pieces: list[str], separator: str = "") -> str:
+    return _cut_digit_runs(separator.join(pieces))
+
+
 @st.composite
 def short_texts(draw: st.DrawFn) -> str:
     """A few dozen pieces at most: most texts, fast to analyse."""
-    return _cut_digit_runs("".join(draw(st.lists(atoms, max_size=40))))
+    return _joined(draw(st.lists(atoms, max_size=40)))
+
+
+@st.composite
+def policy_texts(draw: st.DrawFn) -> str:
+    """A dozen lines at most, most of them a policy's."""
+    return _joined(draw(st.lists(lines, max_size=12)), "\n")
 
 
 @st.composite
 def long_texts(draw: st.DrawFn) -> str:
-    """A long line (a few pieces repeated, no line break) or a run of corpus lines: a few
-    thousand characters, enough to cross every window and cap of the stages."""
-    if draw(st.booleans()):
+    """A long line (a few pieces repeated, no line break), a run of corpus lines, or corpus
+    text wrapped at one width as a PDF page wraps it: a few thousand characters, enough to
+    cross every window and cap of the stages."""
+    shape = draw(st.sampled_from(["line", "lines", "wrapped"]))
+    if shape == "line":
         unit = "".join(draw(st.lists(atoms, min_size=1, max_size=6))).replace("\n", "")
         return _cut_digit_runs(unit * draw(st.integers(20, 1000)))[:LONG]
-    return "\n".join(draw(st.lists(st.sampled_from(CORPUS_LINES), min_size=20, max_size=100)))[:LONG]
+    text = "\n".join(draw(st.lists(st.sampled_from(CORPUS_LINES), min_size=20, max_size=100)))[:LONG]
+    if shape == "wrapped":
+        width = draw(st.integers(20, 45))
+        text = "\n".join(text[i:i + width] for i in range(0, len(text), width))
+    return text
 
 
-# Mostly short texts (each example is a few milliseconds); the empty text and long ones now and then.
-texts = st.one_of(*[short_texts()] * 16, st.just(""), long_texts())
+# Mostly short texts (a few milliseconds each); the empty text and a long one 1 time in 20 each
+# (sampled_from draws evenly, where one_of would give each distinct strategy an even share).
+texts = st.sampled_from([short_texts()] * 10 + [policy_texts()] * 8 + [st.just(""), long_texts()]).flatmap(
+    lambda kind: kind)
 names = st.one_of(st.just("<text>"), st.sampled_from(["通知.txt", "a/b c.txt", "-", "=1+1.txt", "[red]x[/].txt"]),
                   anything)
 
@@ -193,15 +239,15 @@ def test_a_csv_row_with_a_carriage_return_stays_one_row() -> None:
 
 @st.composite
 def text_pairs(draw: st.DrawFn) -> tuple[str, str]:
-    """Two texts, the second often a reworking of the first (its pieces reordered, some
+    """Two texts, the second often a reworking of the first (its lines reordered, some
     dropped, new ones added), so that compare pairs items and facts and not only says
     "unrelated"."""
-    base = draw(st.lists(atoms, max_size=40))
+    base = draw(st.lists(lines, max_size=12))
     if base and draw(st.booleans()):
-        other = draw(st.lists(st.sampled_from(base) | atoms, max_size=40))
+        other = draw(st.lists(st.sampled_from(base) | lines, max_size=12))
     else:
-        other = draw(st.lists(atoms, max_size=40))
-    return _cut_digit_runs("".join(base)), _cut_digit_runs("".join(other))
+        other = draw(st.lists(lines, max_size=12))
+    return _joined(base, "\n"), _joined(other, "\n")
 
 
 @PROPERTY
