@@ -107,14 +107,16 @@ class Compaction:
             doc.breaks = Breaks(shadow=doc.shadow,
                                 clause_ends=[self.origin[i] for i in inner.breaks.clause_ends],
                                 sentence_ends=[self.origin[i] for i in inner.breaks.sentence_ends],
-                                heading_text=[self.origin[i] for i in inner.breaks.heading_text])
+                                heading_text=sorted(s.text_start for s in doc.all_sections()))
         doc.meta = inner.meta
         doc.facts = [self._fact(f, doc.text) for f in inner.facts]
         return doc
 
     def _section(self, section: Section) -> Section:
+        """The section in the original; a heading with no text of its own (一、 then noise) has
+        its text begin where its span ends, not past the noise."""
         start, end = self.span(section.start, section.end)
-        return replace(section, start=start, end=end, text_start=self.origin[section.text_start],
+        return replace(section, start=start, end=end, text_start=min(self.origin[section.text_start], end),
                        children=[self._section(c) for c in section.children])
 
     def _fact(self, fact: Fact, text: str) -> Fact:
