@@ -141,7 +141,7 @@ class Compaction:
             doc.breaks = Breaks(shadow=doc.shadow,
                                 clause_ends=offsets(self.origin[i] for i in inner.breaks.clause_ends),
                                 sentence_ends=offsets(self.origin[i] for i in inner.breaks.sentence_ends),
-                                heading_text=offsets(self.origin[i] for i in inner.breaks.heading_text))
+                                heading_text=offsets(sorted(s.text_start for s in doc.all_sections())))
         doc.meta = inner.meta
         doc.facts = [self._fact(f, doc.text) for f in inner.facts]
         doc.notices.extend(inner.notices)
@@ -150,8 +150,10 @@ class Compaction:
     # The inner document is dropped once restored: its sections and facts are moved to the
     # original's offsets in place, not copied (a 20 MB document has tens of thousands of each).
     def _section(self, section: Section) -> Section:
+        """Move the section to the original; a heading with no text of its own (一、 then noise)
+        has its text begin where its span ends, not past the noise."""
         section.start, section.end = self.span(section.start, section.end)
-        section.text_start = self.origin[section.text_start]
+        section.text_start = min(self.origin[section.text_start], section.end)
         for child in section.children:
             self._section(child)
         return section

@@ -52,9 +52,16 @@ def write_csv(records: Iterable[dict[str, Any]], out: TextIO, columns: Sequence[
     writer = csv.DictWriter(
         out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n"
     )
+    # Python before 3.11.9 and 3.12.3 leaves a cell holding a bare CR (a file name can) unquoted
+    # when lines end with LF, and readers take that CR for the end of the row: such a row is
+    # written with every cell quoted.
+    quoting = csv.DictWriter(
+        out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n", quoting=csv.QUOTE_ALL
+    )
     writer.writeheader()
     for record in records:
-        writer.writerow({key: csv_cell(value) for key, value in record.items()})
+        row = {key: csv_cell(value) for key, value in record.items()}
+        (quoting if any(isinstance(cell, str) and "\r" in cell for cell in row.values()) else writer).writerow(row)
 
 
 # One row per fact, for tables that hold facts of every kind (the results store, Parquet): the
