@@ -128,10 +128,10 @@ def _close(sections: list[Section], end: int) -> None:
 def find_breaks(doc: Document) -> Breaks:
     """Clause and sentence ends of the shadow; heading text starts a clause of its own."""
     quoted = SpanSet((s + 1, e - 1) for s, e in (m.span() for m in _QUOTATION.finditer(doc.shadow)))
+    ends = (m.start() for m in CLAUSE_END.finditer(doc.shadow))
     return Breaks(
         shadow=doc.shadow,
-        clause_ends=offsets(m.start() for m in CLAUSE_END.finditer(doc.shadow)
-                            if not quoted.overlaps(m.start(), m.start() + 1)),
+        clause_ends=offsets(e for e in ends if not quoted.overlaps(e, e + 1)) if quoted else offsets(ends),
         sentence_ends=offsets(m.start() for m in _SENTENCE_END.finditer(doc.shadow)),
         heading_text=offsets(sorted(s.text_start for s in doc.all_sections())),
     )
