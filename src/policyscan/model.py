@@ -21,7 +21,7 @@ REPORT_GENERATOR = "policyscan"
 OPENPYXL_MISSING = "writing Excel workbooks needs openpyxl: pip install 'policyscan[xlsx]'"
 
 
-@dataclass
+@dataclass(slots=True)
 class Section:
     """A numbered heading of the document and the span it governs (heading to next sibling)."""
 
@@ -40,7 +40,7 @@ class Section:
         return not self.children
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     """One extracted fact tied to its exact place in the document."""
 

@@ -125,27 +125,37 @@ class Compaction:
     origin: OffsetMap  # origin[i]: offset in the original of compact character i; one more at the end
     noise: list[tuple[int, int]]  # the removed spans of the original
 
-    def restore(self, inner: Document, doc: Document, folded: str) -> Document:
-        """``doc`` (the original, whose shadow is ``folded``) given everything found on
-        ``inner`` (its compact text), with every offset mapped back; a fact's text is the
-        original, noise and all. The shadow blanks the noise so later readers (compare, check)
-        do not see it as words."""
+    def restore(self, inner: Document, doc: Document) -> Document:
+        """``doc`` (the original) given everything found on ``inner`` (its compact text), with
+        every offset mapped back; a fact's text is the original, noise and all. Consumes this
+        compaction and ``inner``: their texts are released before the original's shadow is
+        built, so a large document never holds four copies of itself at once."""
+        doc.chrome = SpanSet(self.span(s, e) for s, e in inner.chrome)
+        doc.sections = [self._section(s) for s in inner.sections]
+        ends = None
+        if inner.breaks is not None:
+            ends = (offsets(self.origin[i] for i in inner.breaks.clause_ends),
+                    offsets(self.origin[i] for i in inner.breaks.sentence_ends),
+                    offsets(sorted(s.text_start for s in doc.all_sections())))
+        doc.meta = inner.meta
+        doc.facts = [self._fact(f, doc.text) for f in inner.facts]
+        doc.notices.extend(inner.notices)
+        self.text = inner.text = inner.shadow = ""
+        inner.breaks = None
+        doc.shadow = self._blanked(shadow(doc.text))
+        if ends is not None:
+            doc.breaks = Breaks(doc.shadow, *ends)
+        return doc
+
+    def _blanked(self, folded: str) -> str:
+        """The original's shadow with its noise blanked, so later readers (compare, check) do
+        not see noise as words."""
         pieces, pos = [], 0
         for start, end in self.noise:  # in order, not overlapping
             pieces += [folded[pos:start], " " * (end - start)]
             pos = end
-        doc.shadow = "".join(pieces) + folded[pos:]
-        doc.chrome = SpanSet(self.span(s, e) for s, e in inner.chrome)
-        doc.sections = [self._section(s) for s in inner.sections]
-        if inner.breaks is not None:
-            doc.breaks = Breaks(shadow=doc.shadow,
-                                clause_ends=offsets(self.origin[i] for i in inner.breaks.clause_ends),
-                                sentence_ends=offsets(self.origin[i] for i in inner.breaks.sentence_ends),
-                                heading_text=offsets(sorted(s.text_start for s in doc.all_sections())))
-        doc.meta = inner.meta
-        doc.facts = [self._fact(f, doc.text) for f in inner.facts]
-        doc.notices.extend(inner.notices)
-        return doc
+        pieces.append(folded[pos:])
+        return "".join(pieces)
 
     # The inner document is dropped once restored: its sections and facts are moved to the
     # original's offsets in place, not copied (a 20 MB document has tens of thousands of each).

@@ -43,9 +43,10 @@ def analyse(doc: Document, pack: RulePack, kinds: Collection[str] = FACT_KINDS,
     if compaction is None:
         doc.shadow = folded
         return _analyse_clean(doc, pack, kinds, year, reference_date)
+    del folded  # a copy of the whole text, not kept while the compact one is analysed (see restore)
     inner = Document(path=doc.path, text=compaction.text, encoding=doc.encoding, format=doc.format,
                      shadow=shadow(compaction.text))
-    return compaction.restore(_analyse_clean(inner, pack, kinds, year, reference_date), doc, folded)
+    return compaction.restore(_analyse_clean(inner, pack, kinds, year, reference_date), doc)
 
 
 def _analyse_clean(doc: Document, pack: RulePack, kinds: Collection[str],

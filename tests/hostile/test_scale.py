@@ -115,6 +115,30 @@ def test_compaction_maps_offsets_as_a_list_would(pack: RulePack) -> None:
     assert len(doc.shadow) == len(text) == len(shadow(text))
 
 
+def test_restoring_releases_the_compact_copies(pack: RulePack) -> None:
+    """A noisy document never holds four copies of itself: restoring empties the compact text
+    and its shadow before the original's shadow is built, and that shadow blanks the noise."""
+    text = "关于萬(wàn)元的通知\n一、<p>新增</p>就业1200人。\n"
+    compaction = remove_noise(text, pack)
+    assert compaction is not None
+    inner = analyse_text(compaction.text, name="inner.txt", pack=pack)
+    doc = compaction.restore(inner, Document(path="noise.txt", text=text))
+    assert compaction.text == inner.text == inner.shadow == "" and inner.breaks is None
+    assert doc.breaks is not None and doc.breaks.shadow is doc.shadow
+    assert doc.shadow == "".join(" " if any(s <= i < e for s, e in compaction.noise) else c
+                                 for i, c in enumerate(shadow(text)))
+
+
+def test_large_buffers_get_their_own_mappings() -> None:
+    """The CLI asks glibc to map every buffer of 1 MiB or more apart, so a freed copy of a
+    large text goes back to the system (benchmarks/bench_scale.py measures the peak)."""
+    import platform
+
+    from policyscan.cli import keep_large_buffers_apart
+    expected = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert keep_large_buffers_apart() is expected
+
+
 def test_item_pairs_are_indexed_only_past_the_cap(pack: RulePack, monkeypatch: pytest.MonkeyPatch) -> None:
     """Below ALL_ITEM_PAIRS every pair is scored; past it, pairs that share a weighty rare
     word still are, so corresponding items of two copies of a document still pair."""
