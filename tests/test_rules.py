@@ -269,6 +269,54 @@ rules:
     assert "0 passed, 1 failed" in result.stdout
 
 
+# Two target rules of one mode in a user pack, each with its own gate (the built-in rule of
+# that mode disabled, so the pack's rules are the only ones of it), and a text where each
+# takes a clause of its own: (mode, built-in rule, gate of the first, gate of the second, text,
+# the first rule's target, the second rule's target).
+TWO_TARGET_RULES = {
+    "output": ("output", "target.output", "(?=新建)", "(?=改造)", "新建847户。改造1278户。",
+               "新建847户", "改造1278户"),
+    "dated_run": ("dated_run", "target.dated_run", "(?!改造)", "(?!依托)", "到2025年,建成示范村5个,改造农房100户。",
+                  "到2025年,建成示范村5个", "改造农房100户"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TWO_TARGET_RULES))
+def test_every_target_rule_of_a_mode_fires(case: str, tmp_path: Path) -> None:
+    """A target rule is a rule like any other: a second rule of a mode fires too, its facts
+    carry its id, and `rules test` runs its example against it."""
+    mode, builtin, gate_a, gate_b, text, first, second = TWO_TARGET_RULES[case]
+    path = _write(tmp_path / "targets.yaml", f"""\
+rules:
+  - id: user.a
+    kind: target
+    pattern: '{gate_a}'
+    engine: {{mode: {mode}}}
+    examples: [{{text: '{text}', expect: {{text: '{first}'}}}}]
+  - id: user.b
+    kind: target
+    pattern: '{gate_b}'
+    engine: {{mode: {mode}}}
+    examples: [{{text: '{text}', expect: {{text: '{second}'}}}}]
+""")
+    pack = load_pack((str(path),), disable=(builtin,))
+    targets = [(f.rule, f.text) for f in analyse_text(text, pack=pack).facts if f.kind == "target"]
+    assert targets == [("user.a", first), ("user.b", second)]
+    result = _invoke("rules", "test", "--rules", str(path), "--disable", builtin, "--id", "user.a", "--id", "user.b")
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.stdout
+
+
+def test_engine_settings_are_no_fact_values() -> None:
+    """A rule's engine settings steer its interpreter; only its fields reach its facts."""
+    pack = load_pack()
+    rule = pack.rule("target.output")
+    assert rule.engine == {"mode": "output"} and "mode" not in rule.fields
+    facts = analyse_text("新建847户。", pack=pack).facts
+    assert [f.fields for f in facts if f.rule == "target.output"] == [
+        {"deadline": None, "quota": {"value": 847, "unit": "户", "cmp": "="}}]
+
+
 @pytest.mark.parametrize(("yaml_text", "named"), [
     ("chrome_lines: ['(unclosed']\n", "chrome_lines: bad pattern"),
     ("headings: [{style: roman, pattern: '[IVX]+\\.'}]\n", "headings: style roman: the pattern needs"),

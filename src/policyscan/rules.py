@@ -27,7 +27,7 @@ from .model import FACT_KINDS, PolicyscanError, RulePackError
 
 _T = TypeVar("_T")
 
-RULE_KEYS = ("id", "kind", "pattern", "anchors", "fields", "action", "priority", "description",
+RULE_KEYS = ("id", "kind", "pattern", "anchors", "fields", "engine", "action", "priority", "description",
              "examples", "counter_examples")
 EXAMPLE_KEYS = ("text", "expect")
 ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker rules
@@ -40,20 +40,25 @@ ACTIONS = ("emit", "skip")  # skip: the match only shields its span from weaker 
 # (the whole analysis 9% slower).
 PATTERN_TIMEOUT = 1.0
 PATTERN_TIMEOUT_SPAN = 1_000_000
-# Rule fields that steer the engine rather than describe the fact: not carried onto facts.
-CONTROL_FIELDS = ("mode", "scope", "follows_convention", "dates_goals")
 # Keys every fact record has (Fact.to_record): a rule's constant fields may not set them.
 RECORD_KEYS = ("doc", "kind", "text", "start", "end", "section", "rule")
 # The fields each kind's interpreter computes (extract/*.py): a rule may not set them either.
 COMPUTED_FIELDS = {"quota": ("value", "low", "high", "indicator"), "deadline": ("date", "begin"),
                    "unit": ("name",), "target": ("deadline", "quota")}
 TARGET_MODES = ("list", "dated_run", "cue", "output")  # the ways a clause becomes a target (extract/targets.py)
-# The fields each kind's interpreter reads from a rule, with the values it understands
-# (a type: any value of it).
+# The fact values each kind's interpreter reads from a rule's ``fields`` (copied onto its
+# facts like any other field), with the values it understands (a type: any value of it).
 RULE_FIELDS: dict[str, dict[str, tuple[Any, ...] | type]] = {
     "quota": {"unit": str, "cmp": ("=", ">=", "<=", ">", "<", "~")},
-    "deadline": {"relation": ("by", "from", "during", "in"), "dates_goals": bool},
-    "unit": {"role": ("lead", "responsible"), "follows_convention": bool, "mode": ("table",)},
+    "deadline": {"relation": ("by", "from", "during", "in")},
+    "unit": {"role": ("lead", "responsible")},
+    "target": {},
+}
+# The settings a rule's ``engine`` gives its kind's interpreter (how the rule works, never a
+# value of its facts), with the values each understands; a kind not named here has none.
+ENGINE_SETTINGS: dict[str, dict[str, tuple[Any, ...] | type]] = {
+    "deadline": {"dates_goals": bool},
+    "unit": {"follows_convention": bool, "mode": ("table",)},
     "target": {"mode": TARGET_MODES, "scope": ("sentence",)},
 }
 # The named groups an emitting rule's pattern needs, by kind and mode: one of the sets, in
@@ -87,7 +92,8 @@ class Rule:
     pattern: str  # as written, with {block} references
     compiled: regex.Pattern[str]
     source: str  # the file the rule came from
-    fields: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)  # values copied onto the rule's facts
+    engine: dict[str, Any] = field(default_factory=dict)  # settings of the kind's interpreter (ENGINE_SETTINGS)
     action: str = "emit"
     priority: int = 0
     description: str = ""
@@ -409,6 +415,8 @@ def _check_rule(where: str, entry: dict[str, Any]) -> None:
         raise RulePackError(f"{where}: 'description' must be a text, not {_kind_of(entry['description'])}")
     fields = entry.get("fields")
     _check_fields(where, kind, {} if fields is None else fields)
+    engine = entry.get("engine")
+    _check_engine(where, kind, {} if engine is None else engine)
     examples = entry.get("examples") or []
     if not isinstance(examples, list):
         raise RulePackError(f"{where}: 'examples' must be a list, not {_kind_of(examples)}")
@@ -424,42 +432,61 @@ def _check_rule(where: str, entry: dict[str, Any]) -> None:
 
 
 def _check_fields(where: str, kind: str, fields: object) -> None:
-    """A rule's constant fields: flat values, none of the record's own keys or the kind's
-    computed fields, and the values the kind's interpreter understands for those it reads."""
+    """A rule's constant fields: flat values, none of the record's own keys, the kind's
+    computed fields or its engine settings, and the values the kind's interpreter understands
+    for those it reads."""
     if not isinstance(fields, dict):
         raise RulePackError(f"{where}: 'fields' must be a mapping, not {_kind_of(fields)}")
     taken = [k for k in fields if k in RECORD_KEYS or k in COMPUTED_FIELDS[kind]]
     if taken:
         raise RulePackError(f"{where}: 'fields' may not set {', '.join(map(str, taken))}: every {kind} fact "
                             f"computes them (its record keys are {', '.join(RECORD_KEYS + COMPUTED_FIELDS[kind])})")
+    settings = [k for k in fields if k in ENGINE_SETTINGS.get(kind, {})]
+    if settings:  # the place these keys had before the engine section
+        raise RulePackError(f"{where}: fields.{settings[0]} is an engine setting, not a fact value: "
+                            "write it under 'engine'")
     for name, value in fields.items():
         if not isinstance(name, str):
             raise RulePackError(f"{where}: 'fields' keys must be texts, not {_kind_of(name)}")
         if value is not None and not isinstance(value, (str, int, float, bool)):
             raise RulePackError(f"{where}: fields.{name} must be a text, number or true/false, not {_kind_of(value)}")
-        allowed = RULE_FIELDS[kind].get(name)
-        if allowed is None and name in CONTROL_FIELDS:
-            users = [k for k, known in RULE_FIELDS.items() if name in known]
-            raise RulePackError(f"{where}: fields.{name} steers {' and '.join(users)} rules only, not {kind} rules")
-        if isinstance(allowed, type) and not isinstance(value, allowed):
-            raise RulePackError(f"{where}: fields.{name} must be {_kind_of(allowed())}, not {_kind_of(value)}")
-        if isinstance(allowed, tuple) and value not in allowed:
-            raise RulePackError(f"{where}: fields.{name} must be one of {', '.join(map(str, allowed))} "
-                                f"for a {kind} rule, not {value!r}{did_you_mean(value, allowed)}")
+        _check_value(f"{where}: fields.{name}", kind, value, RULE_FIELDS[kind].get(name))
+
+
+def _check_engine(where: str, kind: str, engine: object) -> None:
+    """A rule's engine settings: only those its kind's interpreter reads, with values it understands."""
+    if not isinstance(engine, dict):
+        raise RulePackError(f"{where}: 'engine' must be a mapping, not {_kind_of(engine)}")
+    known = ENGINE_SETTINGS.get(kind, {})
+    if engine and not known:
+        raise RulePackError(f"{where}: 'engine' has no settings for {kind} rules, only for "
+                            f"{', '.join(ENGINE_SETTINGS)} rules")
+    _check_keys(f"{where}: engine", engine, known, "setting")
+    for name, value in engine.items():
+        _check_value(f"{where}: engine.{name}", kind, value, known[name])
+
+
+def _check_value(where: str, kind: str, value: object, allowed: tuple[Any, ...] | type | None) -> None:
+    """A field or engine setting the interpreter reads holds a value it understands."""
+    if isinstance(allowed, type) and not isinstance(value, allowed):
+        raise RulePackError(f"{where} must be {_kind_of(allowed())}, not {_kind_of(value)}")
+    if isinstance(allowed, tuple) and value not in allowed:
+        raise RulePackError(f"{where} must be one of {', '.join(map(str, allowed))} "
+                            f"for a {kind} rule, not {value!r}{did_you_mean(value, allowed)}")
 
 
 def _check_groups(where: str, entry: dict[str, Any], compiled: regex.Pattern[str]) -> None:
     """An emitting rule's pattern has the named groups its kind's interpreter reads."""
     if entry.get("action", "emit") != "emit":
         return
-    mode = (entry.get("fields") or {}).get("mode")
+    mode = (entry.get("engine") or {}).get("mode")
     needed = NEEDED_GROUPS.get((entry["kind"], mode), ())
     if needed and not any(all(g in compiled.groupindex for g in option) for option in needed):
         wanted = " or ".join("+".join(f"(?P<{g}>…)" for g in option) for option in needed)
         raise RulePackError(f"{where}: a {entry['kind']} rule's pattern needs the named group(s) {wanted}; "
                             "without them it yields no fact yet takes the text from other rules")
     if entry["kind"] == "target" and mode is None:
-        raise RulePackError(f"{where}: an emitting target rule needs fields.mode, one of "
+        raise RulePackError(f"{where}: an emitting target rule needs engine.mode, one of "
                             f"{', '.join(TARGET_MODES)}")
 
 
@@ -730,7 +757,7 @@ def _compile_pack(files: list[Path], contents: list[bytes], disable: tuple[str, 
         _check_groups(where, entry, compiled)
         rules.append(Rule(
             id=rid, kind=entry["kind"], pattern=entry["pattern"], compiled=compiled,
-            source=str(path), fields=dict(entry.get("fields") or {}),
+            source=str(path), fields=dict(entry.get("fields") or {}), engine=dict(entry.get("engine") or {}),
             action=entry.get("action", "emit"), priority=int(entry.get("priority", 0)),
             description=entry.get("description", ""),
             examples=list(entry.get("examples") or []),

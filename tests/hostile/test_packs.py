@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from policyscan.cli import app
 from policyscan.model import AnalysisError, Document, RulePackError
 from policyscan.pipeline import analyse_paths
-from policyscan.rules import COMPUTED_FIELDS, CONTROL_FIELDS, RULE_FIELDS, load_pack
+from policyscan.rules import COMPUTED_FIELDS, ENGINE_SETTINGS, RULE_FIELDS, load_pack
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "001_98f145120425fdfb.txt"
 runner = CliRunner()
@@ -51,9 +51,19 @@ MALFORMED = {
                          "user.r", "fields.relation must be one of by, from, during, in"),
     "role_unknown": (_rule("fields: {role: leader}", kind="unit", pattern=r"'(?P<list>\p{Han}+局)负责'"),
                      "user.r", "fields.role must be one of lead, responsible for a unit rule, not 'leader' (did you mean lead?)"),
-    "mode_of_another_kind": (_rule("fields: {mode: table}"), "user.r", "fields.mode steers unit and target rules only"),
-    "dates_goals_is_text": (_rule("fields: {dates_goals: 'no'}", kind="deadline", pattern=r"'(?P<year>20\d\d)年前'"),
-                            "user.r", "fields.dates_goals must be true/false, not a text"),
+    "engine_for_a_kind_without_settings": (_rule("engine: {mode: table}"), "user.r",
+                                           "'engine' has no settings for quota rules, only for deadline, unit, target rules"),
+    "engine_setting_of_another_kind": (_rule("engine: {scope: sentence}", kind="unit", pattern=r"'(?P<list>\p{Han}+局)负责'"),
+                                       "user.r", "engine: unknown setting(s): scope"),
+    "engine_setting_typo": (_rule("engine: {mdoe: cue}", kind="target", pattern="'确保'"), "user.r",
+                            "engine: unknown setting(s): mdoe (did you mean mode?)"),
+    "engine_is_a_list": (_rule("engine: [cue]", kind="target", pattern="'确保'"), "user.r", "'engine' must be a mapping, not a list"),
+    "target_mode_unknown": (_rule("engine: {mode: outputs}", kind="target", pattern="'确保'"), "user.r",
+                            "engine.mode must be one of list, dated_run, cue, output for a target rule, not 'outputs' (did you mean output?)"),
+    "engine_setting_in_fields": (_rule("fields: {mode: cue}", kind="target", pattern="'确保'"), "user.r",
+                                 "fields.mode is an engine setting, not a fact value: write it under 'engine'"),
+    "dates_goals_is_text": (_rule("engine: {dates_goals: 'no'}", kind="deadline", pattern=r"'(?P<year>20\d\d)年前'"),
+                            "user.r", "engine.dates_goals must be true/false, not a text"),
     "examples_is_a_mapping": (_rule("examples: {text: a}"), "user.r", "'examples' must be a list, not a mapping"),
     "example_key_typo": (_rule("examples: [{text: 打井3眼, expected: {value: 3}}]"), "user.r",
                          "example #1: unknown key(s): expected (did you mean expect?)"),
@@ -64,9 +74,9 @@ MALFORMED = {
                                      "needs the named group(s) (?P<list>…)"),
     "quota_rule_without_number_group": (_rule(pattern=r"'\d+眼'"), "user.r",
                                         "(?P<num>…) or (?P<low>…)+(?P<high>…) or (?P<mult>…)"),
-    "unit_table_rule_without_header": (_rule("fields: {mode: table}", kind="unit", pattern=r"'(?P<list>\p{Han}+局)负责'"),
+    "unit_table_rule_without_header": (_rule("engine: {mode: table}", kind="unit", pattern=r"'(?P<list>\p{Han}+局)负责'"),
                                        "user.r", "(?P<header>…)"),
-    "target_rule_without_mode": (_rule(kind="target", pattern="'确保'"), "user.r", "needs fields.mode"),
+    "target_rule_without_mode": (_rule(kind="target", pattern="'确保'"), "user.r", "needs engine.mode"),
     "top_level_typo": ("rule: []\n", "top-level key", "unknown top-level key(s): rule (did you mean rules?)"),
     "rules_is_a_mapping": ("rules: {id: a}\n", "'rules'", "must be a list, not a mapping"),
     "pack_description_is_a_list": ("description: [a, b]\n", "'description'", "must be a text, not a list"),
@@ -153,7 +163,7 @@ def test_declared_fields_are_what_the_extractors_write(docs: dict[str, Document]
         declared = set(COMPUTED_FIELDS[kind]) | set(RULE_FIELDS[kind])
         assert fields - declared == set(), kind
         assert set(COMPUTED_FIELDS[kind]) <= fields, kind
-        assert not fields & set(CONTROL_FIELDS), kind
+        assert not fields & set(ENGINE_SETTINGS.get(kind, {})), kind
 
 
 def test_only_user_rules_are_time_limited(tmp_path: Path) -> None:

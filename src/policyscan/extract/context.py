@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import regex
 
 from ..model import Breaks, Document, Fact, SpanSet
-from ..rules import CONTROL_FIELDS, Rule, RulePack
+from ..rules import Rule, RulePack
 from ..structure import CLAUSE_END
 
 _CITATION = regex.compile(r"《[^《》]{1,100}》")  # a title may wrap over lines
@@ -172,10 +172,9 @@ class Context:
     def fact(self, kind: str, rule: Rule, start: int, end: int, **fields: object) -> Fact:
         """A fact whose text is the original (not the shadow) at the span. A rule's constant
         ``fields`` are carried over, under the values the interpreter computed."""
-        constants = {k: v for k, v in rule.fields.items() if k not in CONTROL_FIELDS}
         values = {k: _shared(v) for k, v in fields.items()}
         return Fact(kind=kind, text=self.doc.text[start:end], start=start, end=end,
-                    section=self.section_path(start), rule=rule.id, fields={**constants, **values})
+                    section=self.section_path(start), rule=rule.id, fields={**rule.fields, **values})
 
     def facts_of(self, kind: str, start: int, end: int) -> list[Fact]:
         """Facts of ``kind`` found so far that lie within [start, end), in order."""

@@ -1,6 +1,8 @@
 """Targets: goal clauses, found after quotas, deadlines and units because they are built on them.
 
-Four ways a clause becomes a target (GUIDE "targets"), each a rule ``mode`` in the pack:
+Four ways a clause becomes a target (GUIDE "targets"), each an ``engine.mode`` of target
+rules. A pack may have any number of rules of a mode: each fires on its own, in pack order,
+and a clause goes to the first rule that takes it.
 
 - ``list``: a lead-in that announces goals (今年发展主要预期目标是:) makes every clause after
   it, to the sentence's end, one target; the first is joined with the lead-in.
@@ -10,7 +12,7 @@ Four ways a clause becomes a target (GUIDE "targets"), each a rule ``mode`` in t
   a deadline; the target runs from the cue to the clause end.
 - ``output``: a clause that commits to an amount (新建847户) without a cue.
 
-For ``dated_run`` and ``output`` the rule's pattern is a gate matched at the start of each
+For ``dated_run`` and ``output`` each rule's pattern is a gate matched at the start of each
 clause: a clause it rejects (a means: 以…为载体, 利用三年时间) is no goal of its own. Skip
 rules of kind target (money put in, permissions, conditions, forecasts) disqualify the
 clause they match. A dated clause that opens with a task word (加强…) or assigns units, or is
@@ -29,7 +31,7 @@ DATING = ("by", "in", "during")
 
 
 def _rules(ctx: Context, mode: str) -> list[Rule]:
-    return [r for r in ctx.pack.by_kind("target") if r.action == "emit" and r.fields.get("mode") == mode]
+    return [r for r in ctx.pack.by_kind("target") if r.action == "emit" and r.engine.get("mode") == mode]
 
 
 def _quota_summary(quotas: list[Fact]) -> dict[str, Any] | None:
@@ -65,7 +67,7 @@ def _disqualified(ctx: Context, start: int, end: int, sentence_scope: bool = Tru
     for rule in ctx.pack.by_kind("target"):
         if rule.action != "skip":
             continue
-        if rule.fields.get("scope") == "sentence":
+        if rule.engine.get("scope") == "sentence":
             if sentence_scope and rule.search(sentence):
                 return True
         elif rule.search(clause):
@@ -84,7 +86,7 @@ def _sentence_deadline(ctx: Context, cue: int) -> Fact | None:
 def _dates_goals(ctx: Context, deadline: Fact) -> bool:
     """A by/in/during deadline dates goals, unless its rule says it names an era (十四五时期)."""
     return (deadline.fields.get("relation") in DATING
-            and ctx.pack.rule(deadline.rule).fields.get("dates_goals", True))
+            and ctx.pack.rule(deadline.rule).engine.get("dates_goals", True))
 
 
 def _passes(ctx: Context, rule: Rule, start: int) -> bool:
@@ -161,11 +163,10 @@ def _article_spans(ctx: Context) -> SpanSet:
 
 
 def _dated_runs(ctx: Context, taken: SpanSet, articles: SpanSet) -> list[Fact]:
+    """到2025年,A,B,C。 — each rule, with its own gate, runs over every clause a deadline opens."""
     rules = _rules(ctx, "dated_run")
     if not rules:
         return []
-    rule = rules[0]
-    out: list[Fact] = []
     headings = _heading_clauses(ctx)
     openers = {}
     for d in ctx.facts_of("deadline", 0, len(ctx.doc.shadow)):
@@ -174,35 +175,42 @@ def _dated_runs(ctx: Context, taken: SpanSet, articles: SpanSet) -> list[Fact]:
         start = _opens_clause(ctx, d)
         if start is not None:
             openers[start] = d
-    for opener_start, d in openers.items():
-        _, s_end = ctx.sentence(d.start)
-        clauses = ctx.clauses_in(opener_start, s_end)
-        if len(clauses) == 1 and clauses[0][1] <= d.end:
-            # a deadline standing alone (到XX年末。将…) governs the next clause
-            clauses += ctx.clauses_in(s_end + 1, ctx.sentence(s_end + 1)[1])[:1]
-        # the opener's clause joins the goal after it when it holds only the deadline, a
-        # means (从2023年到2025年,利用三年时间,将…打造成…) or a lead-in (主要预期目标是:)
-        first = 0
-        while first + 1 < len(clauses):
-            rest = d.end if first == 0 else clauses[first][0]
-            introduces = ctx.doc.shadow[clauses[first][1]:clauses[first][1] + 1] == ":"  # 目标是:
-            if not (rest >= clauses[first][1] or introduces or not _passes(ctx, rule, rest)):
-                break
-            first += 1
-        run = [(clauses[0][0], clauses[first][1])] + clauses[first + 1:] if clauses else []
-        for i, (c_start, c_end) in enumerate(run):
-            if i and c_start in openers:
-                break
-            if i and not _passes(ctx, rule, c_start):
-                continue
-            goal_start = d.end if i == 0 and first == 0 else c_start  # after the opening deadline
-            if taken.overlaps(c_start, c_end) or articles.overlaps(c_start, c_end) \
-                    or _disqualified(ctx, c_start, c_end) \
-                    or _is_task(ctx, _skip_space(ctx, goal_start, c_end), c_end) \
-                    or (c_start in headings and not _output_quotas(ctx, c_start, c_end)):
-                continue
-            out.append(_target(ctx, rule, c_start, c_end, d))
-            taken.add(c_start, c_end)
+    return [fact for rule in rules for opener_start, d in openers.items()
+            for fact in _dated_run(ctx, rule, opener_start, d, openers, taken, articles, headings)]
+
+
+def _dated_run(ctx: Context, rule: Rule, opener_start: int, d: Fact, openers: dict[int, Fact],
+               taken: SpanSet, articles: SpanSet, headings: set[int]) -> list[Fact]:
+    """The goals of the sentence whose clause at ``opener_start`` the deadline ``d`` opens."""
+    out: list[Fact] = []
+    _, s_end = ctx.sentence(d.start)
+    clauses = ctx.clauses_in(opener_start, s_end)
+    if len(clauses) == 1 and clauses[0][1] <= d.end:
+        # a deadline standing alone (到XX年末。将…) governs the next clause
+        clauses += ctx.clauses_in(s_end + 1, ctx.sentence(s_end + 1)[1])[:1]
+    # the opener's clause joins the goal after it when it holds only the deadline, a
+    # means (从2023年到2025年,利用三年时间,将…打造成…) or a lead-in (主要预期目标是:)
+    first = 0
+    while first + 1 < len(clauses):
+        rest = d.end if first == 0 else clauses[first][0]
+        introduces = ctx.doc.shadow[clauses[first][1]:clauses[first][1] + 1] == ":"  # 目标是:
+        if not (rest >= clauses[first][1] or introduces or not _passes(ctx, rule, rest)):
+            break
+        first += 1
+    run = [(clauses[0][0], clauses[first][1])] + clauses[first + 1:] if clauses else []
+    for i, (c_start, c_end) in enumerate(run):
+        if i and c_start in openers:
+            break
+        if i and not _passes(ctx, rule, c_start):
+            continue
+        goal_start = d.end if i == 0 and first == 0 else c_start  # after the opening deadline
+        if taken.overlaps(c_start, c_end) or articles.overlaps(c_start, c_end) \
+                or _disqualified(ctx, c_start, c_end) \
+                or _is_task(ctx, _skip_space(ctx, goal_start, c_end), c_end) \
+                or (c_start in headings and not _output_quotas(ctx, c_start, c_end)):
+            continue
+        out.append(_target(ctx, rule, c_start, c_end, d))
+        taken.add(c_start, c_end)
     return out
 
 
@@ -225,21 +233,20 @@ def _cue_targets(ctx: Context, taken: SpanSet) -> list[Fact]:
 
 
 def _outputs(ctx: Context, taken: SpanSet, articles: SpanSet) -> list[Fact]:
-    rules = _rules(ctx, "output")
-    if not rules:
-        return []
+    """新建847户 — each rule, with its own gate, over the clauses holding a quota."""
     out: list[Fact] = []
-    seen: set[tuple[int, int]] = set()
-    for q in ctx.facts_of("quota", 0, len(ctx.doc.shadow)):
-        c_start, c_end = ctx.clause(q.start)
-        if (c_start, c_end) in seen or taken.overlaps(c_start, c_end) or articles.overlaps(c_start, c_end):
-            continue
-        seen.add((c_start, c_end))
-        if (not _passes(ctx, rules[0], c_start) or not _output_quotas(ctx, c_start, c_end)
-                or _disqualified(ctx, c_start, c_end)):
-            continue
-        out.append(_target(ctx, rules[0], c_start, c_end, None))
-        taken.add(c_start, c_end)
+    for rule in _rules(ctx, "output"):
+        seen: set[tuple[int, int]] = set()
+        for q in ctx.facts_of("quota", 0, len(ctx.doc.shadow)):
+            c_start, c_end = ctx.clause(q.start)
+            if (c_start, c_end) in seen or taken.overlaps(c_start, c_end) or articles.overlaps(c_start, c_end):
+                continue
+            seen.add((c_start, c_end))
+            if (not _passes(ctx, rule, c_start) or not _output_quotas(ctx, c_start, c_end)
+                    or _disqualified(ctx, c_start, c_end)):
+                continue
+            out.append(_target(ctx, rule, c_start, c_end, None))
+            taken.add(c_start, c_end)
     return out
 
 

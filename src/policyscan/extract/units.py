@@ -153,7 +153,7 @@ def interpret(ctx: Context, match: Match, convention_from: int | None = None) ->
     单位); it covers the list it is written in and every list after it. A name marked
     市发展改革委(牵头) leads."""
     role = match.rule.fields.get("role", "responsible")
-    lead_first = (bool(match.rule.fields.get("follows_convention")) and convention_from is not None
+    lead_first = (bool(match.rule.engine.get("follows_convention")) and convention_from is not None
                   and match.end + _CONVENTION_REACH >= convention_from)
     list_span = match.span("list")
     if list_span is None:
@@ -268,5 +268,5 @@ def extract(ctx: Context) -> list[Fact]:
     convention = ctx.pack.compile_list("lead_first_conventions")
     declared = convention.search(ctx.doc.shadow) if convention else None
     return [f for m in run_rules(ctx, "unit")
-            for f in (table_column(ctx, m) if m.rule.fields.get("mode") == "table"
+            for f in (table_column(ctx, m) if m.rule.engine.get("mode") == "table"
                       else interpret(ctx, m, declared.start() if declared else None))]
