@@ -317,6 +317,38 @@ def test_engine_settings_are_no_fact_values() -> None:
         {"deadline": None, "quota": {"value": 847, "unit": "户", "cmp": "="}}]
 
 
+SWALLOW_ALL = """\
+rules:
+  - id: user.swallow
+    kind: target
+    action: skip
+    pattern: '{pattern}'
+    {tests}
+"""
+
+
+@pytest.mark.parametrize(("pattern", "tests", "problem"), [
+    (".+", "counter_examples: ['新建847户。']", "the skip rule swallows '新建847户'"),
+    ("从未出现", "examples: [{text: '新建847户。'}]", "no fact this rule swallows"),
+])
+def test_a_skip_rule_is_tested_by_what_it_swallows(tmp_path: Path, pattern: str, tests: str, problem: str) -> None:
+    """A skip rule yields no fact, so its examples are checked by what it takes away: a counter
+    example it swallows fails, and so does an example it leaves alone."""
+    path = _write(tmp_path / "skip.yaml", SWALLOW_ALL.format(pattern=pattern, tests=tests))
+    result = _invoke("rules", "test", "--rules", str(path), "--id", "user.swallow")
+    assert result.exit_code == 1, result.output
+    assert "0 passed, 1 failed" in result.stdout
+    assert problem in result.stdout
+
+
+def test_a_skip_rule_example_passes_when_swallowed(tmp_path: Path) -> None:
+    tests = "examples: [{text: '新建847户。', expect: {text: '新建847户'}}]\n    counter_examples: ['改造1278户。']"
+    path = _write(tmp_path / "skip.yaml", SWALLOW_ALL.format(pattern="新建", tests=tests))
+    result = _invoke("rules", "test", "--rules", str(path), "--id", "user.swallow")
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.stdout
+
+
 @pytest.mark.parametrize(("yaml_text", "named"), [
     ("chrome_lines: ['(unclosed']\n", "chrome_lines: bad pattern"),
     ("headings: [{style: roman, pattern: '[IVX]+\\.'}]\n", "headings: style roman: the pattern needs"),

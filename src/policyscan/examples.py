@@ -3,9 +3,15 @@
 An example passes when the full pipeline, run on the example text with every rule of the
 pack, yields a fact from *this* rule whose fields include the expected ones. A counter
 example passes when this rule yields no fact on it.
+
+A skip rule yields no fact: what it does is swallow facts of its kind that the text would
+otherwise give. So its example passes when the pack without the rule finds a fact of its
+kind (with the expected fields) that the whole pack does not, and its counter example passes
+when the rule swallows nothing there.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,13 +41,27 @@ def _agrees(fact: Fact, expect: dict[str, Any]) -> bool:
 
 
 def _facts_of(rule: Rule, text: str, pack: RulePack) -> list[Fact] | str:
-    """This rule's facts on the text, or why the text could not be analysed (a rule that ran
-    past the pattern time limit): a failing example, reported like the others."""
+    """This rule's facts on the text (for a skip rule, the facts it swallows), or why the text
+    could not be analysed (a rule that ran past the pattern time limit): a failing example,
+    reported like the others."""
     try:
-        doc = analyse_text(text, name=f"<example of {rule.id}>", pack=pack)
+        facts = _analyse(rule, text, pack)
+        if rule.action != "skip":
+            return [f for f in facts if f.rule == rule.id]
+        kept = [f for f in facts if f.kind == rule.kind]
+        return [f for f in _analyse(rule, text, _without(pack, rule)) if f.kind == rule.kind and f not in kept]
     except PolicyscanError as exc:
         return str(exc)
-    return [f for f in doc.facts if f.rule == rule.id]
+
+
+def _analyse(rule: Rule, text: str, pack: RulePack) -> list[Fact]:
+    return analyse_text(text, name=f"<example of {rule.id}>", pack=pack).facts
+
+
+def _without(pack: RulePack, rule: Rule) -> RulePack:
+    """The pack as it would be without ``rule`` (a copy: the loaded pack is shared and cached)."""
+    return dataclasses.replace(pack, rules=[r for r in pack.rules if r is not rule],
+                               fingerprint=f"{pack.fingerprint} without {rule.id}")
 
 
 def run_examples(pack: RulePack, rule_ids: set[str] | None = None) -> list[ExampleResult]:
@@ -50,6 +70,7 @@ def run_examples(pack: RulePack, rule_ids: set[str] | None = None) -> list[Examp
     for rule in pack.rules:
         if rule_ids and rule.id not in rule_ids:
             continue
+        own = "fact this rule swallows" if rule.action == "skip" else "fact from this rule"
         for example in rule.examples:
             facts = _facts_of(rule, example["text"], pack)
             expect = example.get("expect", {})
@@ -57,14 +78,17 @@ def run_examples(pack: RulePack, rule_ids: set[str] | None = None) -> list[Examp
                 results.append(ExampleResult(rule.id, example["text"], False, facts))
                 continue
             ok = any(_agrees(f, expect) for f in facts)
-            got = "; ".join(f"{f.text!r} {f.fields}" for f in facts) or "no fact from this rule"
+            got = "; ".join(f"{f.text!r} {f.fields}" for f in facts) or f"no {own}"
             results.append(ExampleResult(rule.id, example["text"], ok,
                                          "" if ok else f"expected {expect}, got {got}"))
         for text in rule.counter_examples:
             facts = _facts_of(rule, text, pack)
             if isinstance(facts, str):
                 problem = facts
+            elif facts:
+                problem = (f"the skip rule swallows {facts[0].text!r}" if rule.action == "skip"
+                           else f"should not match, got {facts[0].text!r}")
             else:
-                problem = f"should not match, got {facts[0].text!r}" if facts else ""
+                problem = ""
             results.append(ExampleResult(rule.id, text, not problem, problem))
     return results
