@@ -5,6 +5,7 @@ import csv
 import io
 import json
 
+import openpyxl
 import pytest
 from rich.cells import cell_len
 
@@ -66,8 +67,23 @@ def _expected_records(doc: Document) -> list[dict[str, object]]:
     return [fact.to_record(doc.path) for fact in doc.facts]
 
 
-def test_formats_constant() -> None:
-    assert FORMATS == ("table", "json", "jsonl", "csv", "xlsx", "html")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_offered_writes_the_facts(doc: Document, fmt: str) -> None:
+    """Each name in FORMATS (what --format offers) is one render_facts writes, with every fact in it."""
+    if fmt == "xlsx":
+        binary = io.BytesIO()
+        render_facts([doc], fmt, binary)
+        sheets = openpyxl.load_workbook(io.BytesIO(binary.getvalue())).worksheets
+        written = "\n".join(str(cell) for sheet in sheets for row in sheet.iter_rows(values_only=True) for cell in row)
+    else:
+        written = _render([doc], fmt, console_width=400)
+    for fact in doc.facts:
+        assert fact.text in written, (fmt, fact.text)
+
+
+def test_a_format_not_offered_is_refused(doc: Document) -> None:
+    with pytest.raises(ValueError, match="unknown output format 'yaml'"):
+        _render([doc], "yaml")
 
 
 def test_jsonl_one_record_per_fact_in_order(doc: Document) -> None:
