@@ -55,6 +55,7 @@ def _facts_of(rule: Rule, text: str, pack: RulePack) -> list[Fact] | str:
 
 
 def _analyse(rule: Rule, text: str, pack: RulePack) -> list[Fact]:
+    """All facts of the example text, the document named after the rule it tests."""
     return analyse_text(text, name=f"<example of {rule.id}>", pack=pack).facts
 
 
