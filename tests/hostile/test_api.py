@@ -112,3 +112,51 @@ def test_version_prints_the_installed_version_without_loading_the_pipeline() -> 
              "    print(e.code, 'policyscan.pipeline' in sys.modules, 'jieba' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.stdout == f"policyscan {version('policyscan')}\n0 False False\n"
+
+
+def test_check_loads_the_pack_once_and_splits_disable_between_rules_and_checks(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--disable names checks and extraction rules alike; both come out of one loaded pack."""
+    import policyscan.check as check_module
+    import policyscan.rules as rules_module
+
+    loads: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    packs: list[object] = []
+    real_load, real_review = rules_module.load_pack, check_module.review
+
+    def counted(extra: tuple[str, ...] = (), disable: tuple[str, ...] = ()):  # noqa: ANN202
+        loads.append((extra, disable))
+        return real_load(extra, disable)
+
+    def seen(pack, doc, checks=None):  # noqa: ANN001, ANN202
+        packs.append(pack)
+        return real_review(pack, doc, checks)
+
+    monkeypatch.setattr(rules_module, "load_pack", counted)
+    monkeypatch.setattr(check_module, "review", seen)
+    result = CliRunner().invoke(app, ["check", str(folder / "a.txt"), "-f", "jsonl",
+                                      "--disable", "quota.amount", "--disable", "doc.no_units"])
+    assert result.exit_code in (0, 1), result.output
+    assert len(loads) == 1
+    [pack] = packs
+    assert "quota.amount" not in {r.id for r in pack.rules}  # type: ignore[attr-defined]
+    assert "doc.no_units" not in result.stdout and "quota.amount" not in result.stdout
+    unknown = CliRunner().invoke(app, ["check", str(folder / "a.txt"), "--disable", "nosuch"])
+    assert unknown.exit_code == 2 and "--disable: no check or rule with id nosuch" in unknown.stderr
+
+
+def test_verdict_colours_come_from_the_pairs() -> None:
+    """The compare table colours each verdict word by its pair's verdict, even when a cell's
+    text holds words that look like verdicts."""
+    from policyscan.render.comparison import VERDICT_COLOURS, _other_cell, _styled_cell
+    from policyscan.render.labels import Labels
+
+    comparison = policyscan.compare_texts("一、目标\n建成不少于50个示范村。到2025年完成。",
+                                          "一、目标\n建成不少于60个示范村 SAME。到2026年完成。")
+    pairs = [p for p in comparison.pairs if p.kind in ("quota", "deadline")]
+    for labels in (Labels("en"), Labels("zh")):
+        cell = _styled_cell(pairs, labels)
+        assert cell.plain == _other_cell(pairs, labels)
+        coloured = [(cell.plain[s.start:s.end], s.style) for s in cell.spans]
+        assert coloured == [(labels(p.verdict) if labels.language == "zh" else p.verdict.upper(), VERDICT_COLOURS[p.verdict])
+                            for p in pairs]
