@@ -429,24 +429,24 @@ def test_offsets_in_traditional_text_with_noise(docs: dict[str, Document]) -> No
 def test_api_extract_a_path() -> None:
     path = NAMES["001"]
     for source in (str(path), path):
-        [doc] = policyscan.extract(source)
+        [doc] = policyscan.extract_paths(source)
         assert doc.path == str(path)
         assert doc.year == 2025
         assert any(f.kind == "quota" and f.fields["value"] == 8700 for f in doc.facts)
 
 
 def test_api_extract_a_folder() -> None:
-    found = policyscan.extract(SAMPLES)
+    found = list(policyscan.extract_paths(SAMPLES))
     names = {Path(d.path).name for d in found}
     assert names >= {p.name for p in NAMES.values()}
     assert all(isinstance(d, policyscan.Document) for d in found)
 
 
 def test_api_extract_text() -> None:
-    [doc] = policyscan.extract("确保低收入群体年人均纯收入不低于8700元。")
+    doc = policyscan.extract_text("确保低收入群体年人均纯收入不低于8700元。")
     assert doc.path == "<text>"
     assert [(f.kind, f.fields["value"]) for f in doc.facts if f.kind == "quota"] == [("quota", 8700)]
-    [doc] = policyscan.extract("一、目标\n到2025年,建成16座桥。\n", kinds=("deadline",))
+    doc = policyscan.extract_text("一、目标\n到2025年,建成16座桥。\n", kinds=("deadline",))
     assert {f.kind for f in doc.facts} == {"deadline"}
     assert doc.facts[0].section == "一"
 
@@ -454,12 +454,12 @@ def test_api_extract_text() -> None:
 def test_api_extract_unreadable_path(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\x00\x01\x02binary\x00" * 20)
-    with pytest.raises(InputError, match="bad.txt"):
-        policyscan.extract(str(bad))
+    [error] = policyscan.extract_paths(str(bad))
+    assert isinstance(error, InputError) and "bad.txt" in str(error)
 
 
 def test_api_extract_with_disable() -> None:
-    [doc] = policyscan.extract("乡镇组织大型活动一年3-5次。", disable=("quota.range",))
+    doc = policyscan.extract_text("乡镇组织大型活动一年3-5次。", pack=policyscan.load_pack(disable=("quota.range",)))
     assert not [f for f in doc.facts if f.fields.get("cmp") == "range"]
 
 
@@ -471,7 +471,7 @@ DEV = Path(__file__).resolve().parent / "corpus" / "dev" / "docs"
 
 
 def dev_doc(stem: str) -> Document:
-    return policyscan.extract(DEV / f"{stem}.txt")[0]
+    return next(policyscan.extract_paths(DEV / f"{stem}.txt"))
 
 
 def dev_sentence(stem: str, sentence: str) -> str:
@@ -570,6 +570,6 @@ def test_lines_wrapped_by_a_pdf_are_joined_and_short_lines_are_not() -> None:
     start = doc.text.index(wrapped)
     (quota,) = [f for f in doc.facts if f.kind == "quota" and start <= f.start < start + len(wrapped)]
     assert (quota.text, quota.fields["value"], quota.fields["cmp"]) == ("120 个以\n5\n上", 120, ">=")
-    seed = policyscan.extract(NAMES["004"])[0]  # short lines of a download page are no wrap
+    seed = next(policyscan.extract_paths(NAMES["004"]))  # short lines of a download page are no wrap
     assert seed.text == sample_text("004")
     assert any(f.text == "到XX年末" for f in seed.facts)

@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from policyscan.cli import app
 from policyscan.load import read_document, text_of
 from policyscan.model import Fact, InputError
-from policyscan.pipeline import extract
+from policyscan import extract_paths
 
 REPO = Path(__file__).resolve().parents[1]
 FORMATS = REPO / "tests" / "formats"
@@ -43,8 +43,8 @@ def _meaning(fact: Fact) -> tuple[object, ...]:
 
 def _agreement(expected: Path, got: Path) -> float:
     """F1 between the facts of two files, as multisets of meanings."""
-    gold = Counter(_meaning(f) for f in extract(expected)[0].facts)
-    found = Counter(_meaning(f) for f in extract(got)[0].facts)
+    gold = Counter(_meaning(f) for f in next(extract_paths(expected)).facts)
+    found = Counter(_meaning(f) for f in next(extract_paths(got)).facts)
     both = sum((gold & found).values())
     if not gold and not found:
         return 1.0
@@ -77,7 +77,7 @@ def test_a_ruled_task_table_in_a_pdf_is_read_row_by_row() -> None:
     assert lines[1] == "重点任务 | 牵头单位及责任单位"
     assert "(二)提高精准帮扶质效。 | 牵头单位:区农业农村委;责任单位:区巩固拓展脱贫攻坚成果专班成员单位、" \
            "派出驻乡驻村干部和结对帮扶干部单位、各镇街" in lines
-    doc = extract(path)[0]
+    doc = next(extract_paths(path))
     leads = [f.fields["name"] for f in doc.facts if f.kind == "unit" and f.fields.get("role") == "lead"]
     assert leads.count("区农业农村委") >= 10 and "区人力社保局" in leads
 
@@ -85,7 +85,7 @@ def test_a_ruled_task_table_in_a_pdf_is_read_row_by_row() -> None:
 @pytest.mark.parametrize("suffix", ["docx", "pdf", "html"])
 def test_offsets_index_the_plain_text_of_the_file(suffix: str) -> None:
     path = FORMATS / f"001.{suffix}"
-    doc = extract(path)[0]
+    doc = next(extract_paths(path))
     text = text_of(str(path))
     assert doc.text == text and doc.format == suffix
     assert doc.facts and all(text[f.start:f.end] == f.text for f in doc.facts)
@@ -98,9 +98,9 @@ def test_pdf_lines_broken_inside_a_sentence_are_joined() -> None:
 
 
 def test_the_same_metadata_from_every_format() -> None:
-    expected = extract(SAMPLES[1])[0].meta
+    expected = next(extract_paths(SAMPLES[1])).meta
     for suffix in ("docx", "pdf", "html"):
-        meta = extract(FORMATS / f"001.{suffix}")[0].meta
+        meta = next(extract_paths(FORMATS / f"001.{suffix}")).meta
         assert (meta.doc_number, meta.issued, meta.year) == (expected.doc_number, expected.issued, expected.year)
 
 
@@ -178,7 +178,7 @@ def test_text_command_prints_what_offsets_index() -> None:
     result = CliRunner().invoke(app, ["text", str(path)])
     assert result.exit_code == 0
     assert result.stdout == text_of(str(path))
-    doc = extract(path)[0]
+    doc = next(extract_paths(path))
     fact = doc.facts[0]
     assert result.stdout[fact.start:fact.end] == fact.text
 
@@ -274,7 +274,7 @@ def _numbered_word_file(path: Path) -> Path:
 
 
 def test_word_numbering_is_rendered_back(tmp_path: Path) -> None:
-    doc = extract(_numbered_word_file(tmp_path / "numbered.docx"))[0]
+    doc = next(extract_paths(_numbered_word_file(tmp_path / "numbered.docx")))
     assert doc.text.splitlines() == ["一、工作目标", "到2025年底，技能培训不少于500人次。", "二、主要任务",
                                      "（一）加强技能培训。（牵头单位：区人力社保局）", "任务 | 责任单位",
                                      "技能培训 | 区人力社保局"]
@@ -301,7 +301,7 @@ def test_saved_government_page_reads_as_its_article(page: Path) -> None:
 
 
 def test_saved_government_page_gives_its_facts_and_metadata() -> None:
-    doc = extract(JIANGXI)[0]
+    doc = next(extract_paths(JIANGXI))
     meta = doc.meta
     assert (meta.title, meta.doc_number, meta.issued, meta.year) == (
         "江西省人民政府办公厅关于新时代推进普通高中育人方式改革的实施意见", "赣府厅发〔2020〕4号", "2020-02-05", 2020)
@@ -350,7 +350,7 @@ def test_title_and_info_line_outside_the_text_container_are_kept(tmp_path: Path)
         '<div class="info">某政办发〔2021〕12号　发布日期：2021-05-06</div><div class="TRS_Editor">'
         + "".join(f"<p>{PARAGRAPH.format(n=n)}</p>" for n in range(1, 6)) + "</div></div>")
         .replace("<title>关于加强农田建设的通知".encode(), "<title>某市关于印发《高标准农田建设规划（2021-2025年）》的通知".encode()))
-    doc = extract(page)[0]
+    doc = next(extract_paths(page))
     assert doc.text.splitlines()[:2] == ["某市关于印发《高标准农田建设规划（2021-2025年）》的通知",
                                          "某政办发〔2021〕12号\u3000发布日期：2021-05-06"]
     assert (doc.meta.doc_number, doc.meta.issued) == ("某政办发〔2021〕12号", "2021-05-06")

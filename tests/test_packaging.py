@@ -22,13 +22,14 @@ def test_installed_wheel_carries_its_rule_packs() -> None:
     assert builtin_rules_dir().resolve() == package_dir / "rules"
 
 
-def test_api_extract_is_the_function_even_after_the_stage_is_imported() -> None:
-    """policyscan.extract (the function) shares its name with the extraction subpackage, and
-    the package imports its names lazily: whichever comes first, the name is the function."""
+def test_policyscan_extract_is_the_extraction_subpackage() -> None:
+    """The API function once named extract shadowed the subpackage; it is extract_paths and
+    extract_text now, and ``import policyscan.extract.units`` means what it says, whichever is
+    imported first."""
     import subprocess
     import sys
 
-    probe = ("import policyscan.extract.units, policyscan\n"
-             "print(callable(policyscan.extract), policyscan.extract.__module__)")
+    probe = ("import policyscan\nprint('extract' in policyscan.__all__, callable(policyscan.extract_text))\n"
+             "import policyscan.extract.units\nprint(policyscan.extract.__name__, policyscan.extract.units.__name__)")
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["True", "policyscan.pipeline"]
+    assert done.stdout.split() == ["False", "True", "policyscan.extract", "policyscan.extract.units"]

@@ -1,43 +1,31 @@
 """policyscan: extract quotas, deadlines, responsible units and targets from Chinese policy texts.
 
+Each command has a function over files and one over a string, named after it: extract_paths and
+extract_text, compare_paths and compare_texts, check_paths and check_text.
+
     >>> import policyscan
-    >>> doc, = policyscan.extract("确保低收入群体年人均纯收入不低于8700元。")
+    >>> doc = policyscan.extract_text("确保低收入群体年人均纯收入不低于8700元。")
     >>> [(f.kind, f.fields["value"]) for f in doc.facts if f.kind == "quota"]
     [('quota', 8700)]
+    >>> comparison = policyscan.compare_texts("一、目标\\n建成不少于50个示范村。", "一、目标\\n建成不少于60个示范村。")
+    >>> [(pair.verdict, pair.detail) for pair in comparison.pairs]
+    [('stricter', '≥ 50 个 → ≥ 60 个')]
 
 The names below are imported on first use, so that importing a submodule (the CLI does, for
 ``policyscan --help``) does not pay for the whole pipeline.
 """
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
-
 from .lazy import exports
 
 _WHERE = {
-    "Comparison": "compare", "FactPair": "compare", "ItemPair": "compare", "compare_documents": "compare:compare",
+    "Comparison": "compare", "FactPair": "compare", "ItemPair": "compare", "Review": "check",
     "AnalysisError": "model", "Document": "model", "Fact": "model", "InputError": "model", "PolicyscanError": "model",
     "RulePackError": "model", "Section": "model",
-    "analyse": "pipeline", "analyse_paths": "pipeline", "analyse_text": "pipeline",
-    "check_paths": "pipeline", "compare_paths": "pipeline", "extract": "pipeline",
+    "extract_paths": "pipeline:analyse_paths", "extract_text": "pipeline:analyse_text",
+    "compare_paths": "pipeline", "compare_texts": "pipeline", "check_paths": "pipeline", "check_text": "pipeline",
     "load_pack": "rules",
 }
 __all__ = sorted(_WHERE)
 __getattr__, __dir__ = exports(__name__, _WHERE)
 
-
-class _Package(types.ModuleType):
-    """The extraction stage, the subpackage ``policyscan.extract``, shares its name with the API
-    function. Importing the subpackage makes the import system bind it on this package; that
-    binding is refused, so ``policyscan.extract`` is always the function (``import
-    policyscan.extract.units`` still works: it goes through sys.modules)."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _WHERE and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package

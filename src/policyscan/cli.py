@@ -420,6 +420,8 @@ def check_cmd(
 
     Exits 1 when a document has an error-level finding, including one in which no task item
     was recognised (doc.no_items)."""
+    import dataclasses
+
     from .check import effective_checks
     from .pipeline import check_paths
     from .render.review import CHECK_FORMATS, render_reviews
@@ -427,14 +429,17 @@ def check_cmd(
     fmt = _format(fmt, output, CHECK_FORMATS)
     labels = _labels(lang)
     reference_date = _reference_date(reference_date)
-    base_pack = _pack(rules, None)
-    known = set(base_pack.checks) | {r.id for r in base_pack.rules}
-    unknown = [d for d in disable or () if d not in known]
+    pack = _pack(rules, None)
+    off_checks = [d for d in disable or () if d in pack.checks]
+    off_rules = {r.id for r in pack.rules} & set(disable or ()) - set(off_checks)
+    unknown = [d for d in disable or () if d not in off_checks and d not in off_rules]
     if unknown:
         raise _fail(f"--disable: no check or rule with id {', '.join(unknown)}")
-    pack = _pack(rules, [d for d in disable or () if d not in base_pack.checks])
+    if off_rules:  # --disable names checks and rules alike: the rules leave the one pack loaded
+        pack = dataclasses.replace(pack, rules=[r for r in pack.rules if r.id not in off_rules],
+                                   fingerprint=f"{pack.fingerprint} without {' '.join(sorted(off_rules))}")
     try:
-        checks = effective_checks(pack, enable or (), [d for d in disable or () if d in base_pack.checks])
+        checks = effective_checks(pack, enable or (), off_checks)
     except PolicyscanError as exc:
         raise _fail(str(exc)) from exc
     run = _Inputs()

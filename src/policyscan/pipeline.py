@@ -14,13 +14,10 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import regex
-
 from .extract import extract_facts
-from .load import READERS, plan_inputs, read_document
+from .load import plan_inputs, read_document
 from .model import FACT_KINDS, AnalysisError, Document, InputError, PolicyscanError
 from .normalise import remove_noise, shadow
 from .rules import Check, RulePack, load_pack
@@ -63,7 +60,11 @@ def _analyse_clean(doc: Document, pack: RulePack, kinds: Collection[str],
 def analyse_text(text: str, name: str = "<text>", pack: RulePack | None = None,
                  kinds: Collection[str] = FACT_KINDS, year: int | None = None,
                  reference_date: str | None = None) -> Document:
-    """Analyse a string (already decoded)."""
+    """Analyse a string (already decoded), public as ``policyscan.extract_text``. The string
+    is always the text, even one that looks like a path: reading files is ``extract_paths``'s
+    job, so neither guesses. ``name`` stands for the text in messages and output."""
+    if not isinstance(text, str):
+        raise TypeError(f"text: expected a str (for files use extract_paths), not {type(text).__name__}")
     return analyse(Document(path=name, text=text), pack or load_pack(), kinds, year, reference_date)
 
 
@@ -327,57 +328,23 @@ def analyse_paths(paths: PathArgument | Iterable[PathArgument], pack: RulePack |
                   reference_date: str | None = None, glob: str | None = None,
                   jobs: int = 1) -> Iterator[Document | InputError]:
     """Analyse files and folders (one path, or an iterable of them; every supported file below
-    a folder, or those whose name matches ``glob``); a file that cannot be read or analysed
-    comes back as its InputError. ``jobs``: worker processes (see analyse_inputs); results
+    a folder, or those whose name matches ``glob``), public as ``policyscan.extract_paths``. A
+    str is always a path, never text (that is ``extract_text``). A file that cannot be read or
+    analysed, a missing one too, comes back as its InputError naming it, as the command
+    reports it and goes on. ``jobs``: worker processes (see analyse_inputs); results
     are the same with any number. A TypeError for ``paths`` that are not paths is raised
     here, at the call, not when the first result is wanted."""
     planned = plan_inputs(path_list(paths), glob)
     return analyse_inputs(planned, pack or load_pack(), Options(tuple(kinds), year, reference_date), jobs)
 
 
-# A string given to ``extract`` longer than this, or of more than one line, is text, not a path.
-_MAX_PATH_CHARS = 4096
-_HAN = regex.compile(r"\p{Han}")
+def compare_texts(base_text: str, other_text: str, pack: RulePack | None = None,
+                  base_name: str = "<base>", other_name: str = "<other>") -> Comparison:
+    """``compare_paths`` for two strings: BASE's text against OTHER's (``*_name`` stand for them)."""
+    from .compare import compare
 
-
-def _source_path(source: str | Path) -> str | None:
-    """The path ``source`` names, or None when it is text to analyse. A one-line string that
-    does not exist but plainly means a file is a mistyped path: InputError, not a text with no
-    facts. Plainly a file: it ends in a supported suffix, or it has a path separator and either
-    no Chinese character or a folder that exists before it (完成率达到1/3 is text)."""
-    if isinstance(source, Path):
-        return str(source)
-    if len(source) >= _MAX_PATH_CHARS or "\n" in source:
-        return None
-    if os.path.exists(source):
-        return source
-    folder = os.path.dirname(source.rstrip(os.sep)) or os.curdir
-    if os.path.splitext(source)[1].lower() in READERS or (
-            os.sep in source and (not _HAN.search(source) or os.path.isdir(folder))):
-        raise InputError(f"{source}: no such file or directory")
-    return None
-
-
-def extract(source: str | Path, rules: tuple[str, ...] = (), disable: tuple[str, ...] = (),
-            kinds: Collection[str] = FACT_KINDS, year: int | None = None,
-            reference_date: str | None = None, glob: str | None = None) -> list[Document]:
-    """Extract facts from a path (a file of any supported format, or a folder, narrowed by
-    ``glob``) or, when ``source`` is not a path (see ``_source_path``), from the string
-    itself. Raises InputError for a path that cannot be read, TypeError for a source that is
-    neither a str nor a Path. ``year`` / ``reference_date`` (ISO): the documents' own year or
-    date, when known."""
-    if not isinstance(source, (str, Path)):
-        raise TypeError(f"source: expected a text, or a path as str or pathlib.Path, not {type(source).__name__}")
-    path = _source_path(source)
-    pack = load_pack(tuple(rules), tuple(disable))
-    if path is None:
-        return [analyse_text(str(source), pack=pack, kinds=kinds, year=year, reference_date=reference_date)]
-    docs = []
-    for item in analyse_paths(path, pack, kinds, year, reference_date, glob):
-        if isinstance(item, InputError):
-            raise item
-        docs.append(item)
-    return docs
+    pack = pack or load_pack()
+    return compare(pack, analyse_text(base_text, base_name, pack), analyse_text(other_text, other_name, pack))
 
 
 def compare_paths(base: PathArgument, others: PathArgument | Iterable[PathArgument], pack: RulePack | None = None,
@@ -430,3 +397,12 @@ def check_paths(paths: PathArgument | Iterable[PathArgument], pack: RulePack | N
     pack = pack or load_pack()
     return _each(analyse_paths(paths, pack, FACT_KINDS, year, reference_date, glob),
                  lambda doc: review(pack, doc, checks))
+
+
+def check_text(text: str, pack: RulePack | None = None, checks: dict[str, Check] | None = None,
+               year: int | None = None, reference_date: str | None = None, name: str = "<text>") -> Review:
+    """``check_paths`` for one string: the review of ``text`` (``name`` stands for it)."""
+    from .check import review
+
+    pack = pack or load_pack()
+    return review(pack, analyse_text(text, name, pack, FACT_KINDS, year, reference_date), checks)

@@ -41,7 +41,7 @@ def load_scorer(path: Path = SCORER) -> ModuleType:
 def records(split: str) -> list[dict[str, Any]]:
     """What ``policyscan extract DIR --format jsonl`` writes for a split, via the API."""
     out = []
-    for doc in policyscan.extract(CORPUS / split / "docs"):
+    for doc in policyscan.extract_paths(CORPUS / split / "docs"):
         out.extend(fact.to_record(doc.path) for fact in doc.facts)
     return out
 

@@ -1,6 +1,7 @@
-"""The Python API checks its arguments: a str is one path (not a sequence of one-letter paths),
-bytes, None and numbers are TypeErrors naming the argument, and a mistyped path is an
-InputError, not a text with no facts. Also --version, which must stay cheap."""
+"""The Python API checks its arguments: a str given to a *_paths function is one path (not a
+sequence of one-letter paths, never text), bytes, None and numbers are TypeErrors naming the
+argument, a mistyped path is an InputError naming it, and a *_text function reads its string
+as text even when it looks like a path. Also --version, which must stay cheap."""
 from __future__ import annotations
 
 import subprocess
@@ -28,12 +29,12 @@ def paths_of(results: object) -> list[str]:
 
 
 def test_a_str_or_a_path_is_one_path(folder: Path) -> None:
-    """analyse_paths("x/") read x, then "/" (every file on the system)."""
+    """extract_paths("x/") read x, then "/" (every file on the system)."""
     expected = [str(folder / "a.txt"), str(folder / "b.txt")]
-    assert paths_of(policyscan.analyse_paths(str(folder))) == expected
-    assert paths_of(policyscan.analyse_paths(folder)) == expected
-    assert paths_of(policyscan.analyse_paths([folder / "a.txt", str(folder / "b.txt")])) == expected
-    assert paths_of(policyscan.analyse_paths(p for p in [str(folder / "b.txt")])) == expected[1:]
+    assert paths_of(policyscan.extract_paths(str(folder))) == expected
+    assert paths_of(policyscan.extract_paths(folder)) == expected
+    assert paths_of(policyscan.extract_paths([folder / "a.txt", str(folder / "b.txt")])) == expected
+    assert paths_of(policyscan.extract_paths(p for p in [str(folder / "b.txt")])) == expected[1:]
 
 
 @pytest.mark.parametrize(("paths", "problem"), [
@@ -41,32 +42,34 @@ def test_a_str_or_a_path_is_one_path(folder: Path) -> None:
 ])
 def test_paths_that_are_not_paths_are_a_type_error_at_the_call(paths: object, problem: str) -> None:
     with pytest.raises(TypeError, match=f"^paths: .*{problem}"):
-        policyscan.analyse_paths(paths)  # type: ignore[arg-type]  # raised here, not at the first result
+        policyscan.extract_paths(paths)  # type: ignore[arg-type]  # raised here, not at the first result
     with pytest.raises(TypeError, match=f"^paths: .*{problem}"):
         policyscan.check_paths(paths)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("source", [None, 123, b"a.txt", ["a.txt"]])
-def test_extract_of_something_that_is_neither_text_nor_path_is_a_type_error(source: object) -> None:
-    with pytest.raises(TypeError, match="^source: "):
-        policyscan.extract(source)  # type: ignore[arg-type]
+@pytest.mark.parametrize("text", [None, 123, b"a.txt", ["a.txt"], Path("a.txt")])
+def test_a_text_that_is_not_a_str_is_a_type_error(text: object) -> None:
+    with pytest.raises(TypeError, match="^text: expected a str"):
+        policyscan.extract_text(text)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("source", ["typo.txt", "reports/plan.docx", "data/plans", "x/"])
-def test_extract_of_a_mistyped_path_says_so(source: str) -> None:
-    with pytest.raises(policyscan.InputError, match=f"^{source}: no such file or directory$"):
-        policyscan.extract(source)
+def test_a_mistyped_path_is_an_input_error_naming_it(source: str) -> None:
+    [error] = policyscan.extract_paths(source)
+    assert isinstance(error, policyscan.InputError)
+    assert str(error).startswith(f"{source}: ")
 
 
-@pytest.mark.parametrize("text", ["确保低收入群体年人均纯收入不低于8700元。", "完成率达到1/3以上", "政策/2024年度"])
-def test_extract_of_a_one_line_text_still_reads_the_text(text: str) -> None:
-    [doc] = policyscan.extract(text)
+@pytest.mark.parametrize("text", ["确保低收入群体年人均纯收入不低于8700元。", "完成率达到1/3以上", "政策/2024年度",
+                                  "typo.txt", "reports/plan.docx"])
+def test_a_text_is_the_text_even_when_it_looks_like_a_path(text: str) -> None:
+    doc = policyscan.extract_text(text)
     assert doc.path == "<text>" and doc.text == text
 
 
-def test_extract_of_a_path_reads_it(folder: Path) -> None:
-    assert paths_of(policyscan.extract(str(folder / "a.txt"))) == [str(folder / "a.txt")]
-    assert paths_of(policyscan.extract(folder)) == [str(folder / "a.txt"), str(folder / "b.txt")]
+def test_a_path_that_names_a_file_reads_it(folder: Path) -> None:
+    assert paths_of(policyscan.extract_paths(str(folder / "a.txt"))) == [str(folder / "a.txt")]
+    assert paths_of(policyscan.extract_paths(folder)) == [str(folder / "a.txt"), str(folder / "b.txt")]
 
 
 def test_compare_with_an_empty_folder_or_a_folder_of_many_as_base(tmp_path: Path, folder: Path) -> None:
@@ -94,12 +97,12 @@ def test_a_failure_while_analysing_comes_back_as_an_analysis_error(folder: Path,
         raise ValueError("a bug")
 
     monkeypatch.setattr(pipeline, "extract_facts", broken)
-    [a, b] = policyscan.analyse_paths(folder)
+    [a, b] = policyscan.extract_paths(folder)
     assert isinstance(a, policyscan.AnalysisError) and isinstance(a, policyscan.InputError)
     assert str(a) == f"{folder / 'a.txt'}: could not be analysed: ValueError: a bug"
     assert isinstance(a.__cause__, ValueError)
-    with pytest.raises(policyscan.AnalysisError):
-        policyscan.extract(folder / "a.txt")
+    with pytest.raises(ValueError, match="a bug"):  # one text, no batch to go on with: raised as is
+        policyscan.extract_text(SENTENCE)
 
 
 def test_version_prints_the_installed_version_without_loading_the_pipeline() -> None:
@@ -109,3 +112,51 @@ def test_version_prints_the_installed_version_without_loading_the_pipeline() -> 
              "    print(e.code, 'policyscan.pipeline' in sys.modules, 'jieba' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.stdout == f"policyscan {version('policyscan')}\n0 False False\n"
+
+
+def test_check_loads_the_pack_once_and_splits_disable_between_rules_and_checks(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--disable names checks and extraction rules alike; both come out of one loaded pack."""
+    import policyscan.check as check_module
+    import policyscan.rules as rules_module
+
+    loads: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+    packs: list[object] = []
+    real_load, real_review = rules_module.load_pack, check_module.review
+
+    def counted(extra: tuple[str, ...] = (), disable: tuple[str, ...] = ()):  # noqa: ANN202
+        loads.append((extra, disable))
+        return real_load(extra, disable)
+
+    def seen(pack, doc, checks=None):  # noqa: ANN001, ANN202
+        packs.append(pack)
+        return real_review(pack, doc, checks)
+
+    monkeypatch.setattr(rules_module, "load_pack", counted)
+    monkeypatch.setattr(check_module, "review", seen)
+    result = CliRunner().invoke(app, ["check", str(folder / "a.txt"), "-f", "jsonl",
+                                      "--disable", "quota.amount", "--disable", "doc.no_units"])
+    assert result.exit_code in (0, 1), result.output
+    assert len(loads) == 1
+    [pack] = packs
+    assert "quota.amount" not in {r.id for r in pack.rules}  # type: ignore[attr-defined]
+    assert "doc.no_units" not in result.stdout and "quota.amount" not in result.stdout
+    unknown = CliRunner().invoke(app, ["check", str(folder / "a.txt"), "--disable", "nosuch"])
+    assert unknown.exit_code == 2 and "--disable: no check or rule with id nosuch" in unknown.stderr
+
+
+def test_verdict_colours_come_from_the_pairs() -> None:
+    """The compare table colours each verdict word by its pair's verdict, even when a cell's
+    text holds words that look like verdicts."""
+    from policyscan.render.comparison import VERDICT_COLOURS, _other_cell, _styled_cell
+    from policyscan.render.labels import Labels
+
+    comparison = policyscan.compare_texts("一、目标\n建成不少于50个示范村。到2025年完成。",
+                                          "一、目标\n建成不少于60个示范村 SAME。到2026年完成。")
+    pairs = [p for p in comparison.pairs if p.kind in ("quota", "deadline")]
+    for labels in (Labels("en"), Labels("zh")):
+        cell = _styled_cell(pairs, labels)
+        assert cell.plain == _other_cell(pairs, labels)
+        coloured = [(cell.plain[s.start:s.end], s.style) for s in cell.spans]
+        assert coloured == [(labels(p.verdict) if labels.language == "zh" else p.verdict.upper(), VERDICT_COLOURS[p.verdict])
+                            for p in pairs]

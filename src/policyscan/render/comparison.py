@@ -275,11 +275,16 @@ def _cell(side: Section | Fact | None, labels: Labels = ENGLISH) -> str:
     return f"[{side.section or '-'}] {side.text}" + (f" ⟨{value}⟩" if value else "")
 
 
-def _verdict_line(pair: Pair, labels: Labels) -> str:
+def _verdict_parts(pair: Pair, labels: Labels) -> tuple[str, str]:
+    """A pair's verdict line as the verdict word (the part coloured) and what follows it."""
     shown = pair.verdict.upper() if labels.language == "en" else labels(pair.verdict)
     sim = f" {pair.similarity:.2f}" if pair.similarity is not None else ""
     detail = getattr(pair, "detail", "")
-    return f"{shown}{sim}" + (f" ({detail})" if detail else "")
+    return shown, sim + (f" ({detail})" if detail else "")
+
+
+def _verdict_line(pair: Pair, labels: Labels) -> str:
+    return "".join(_verdict_parts(pair, labels))
 
 
 def _other_cell(pairs: list[Pair], labels: Labels) -> str:
@@ -296,13 +301,17 @@ VERDICT_COLOURS = {"same": "green", "matched": "green", "stricter": "cyan", "ear
 
 
 def _styled_cell(pairs: list[Pair], labels: Labels) -> Text:
-    """The OTHER cell with each verdict (the first word of its line) in the verdict's colour."""
-    text = Text(printable(_other_cell(pairs, labels)))
-    offset = 0
-    for pair in pairs:
-        line = printable(_verdict_line(pair, labels))
-        text.stylize(VERDICT_COLOURS.get(pair.verdict, ""), offset, offset + len(line.split(" ", 1)[0]))
-        offset += len(line) + 1 + (len(printable(_cell(pair.other, labels))) + 1 if pair.other is not None else 0)
+    """``_other_cell`` with each verdict word in its verdict's colour, built pair by pair from
+    the pairs (not found again in the rendered text)."""
+    if not pairs:
+        return Text("—")
+    text = Text()
+    for n, pair in enumerate(pairs):
+        shown, rest = _verdict_parts(pair, labels)
+        other = f"\n{_cell(pair.other, labels)}" if pair.other is not None else ""
+        text.append("\n" if n else "")
+        text.append(printable(shown), style=VERDICT_COLOURS.get(pair.verdict, ""))
+        text.append(printable(rest + other))
     return text
 
 
