@@ -79,8 +79,11 @@ def test_the_package_docstring_example_passes() -> None:
 
 
 def test_extract_paths() -> None:
-    [doc, missing] = policyscan.extract_paths([NAMES["001"], "no/such.txt"])
+    [doc] = policyscan.extract_paths([NAMES["001"]])
     assert isinstance(doc, policyscan.Document) and doc.path == str(NAMES["001"])
+    with pytest.raises(policyscan.InputError, match="^no/such.txt: no such file or directory$"):
+        policyscan.extract_paths([NAMES["001"], "no/such.txt"])
+    [doc, missing] = policyscan.extract_paths([NAMES["001"], "no/such.txt"], missing="report")
     assert isinstance(missing, policyscan.InputError) and str(missing).startswith("no/such.txt: ")
 
 

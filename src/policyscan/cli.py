@@ -384,7 +384,7 @@ def compare_cmd(
     pack = _pack(rules, disable)
     run = _Inputs()
     try:
-        comparisons = list(run.results(compare_paths(base, others, pack, glob), lambda c: [c.base, c.other]))
+        comparisons = list(run.results(compare_paths(base, others, pack, glob, missing="report"), lambda c: [c.base, c.other]))
     except InputError as exc:
         raise _fail(str(exc), code=EXIT_INPUTS) from exc
     with _output(output, fmt) as out:
@@ -447,7 +447,7 @@ def check_cmd(
 
     def reviews() -> Iterator[Review]:
         nonlocal errors
-        for review in run.results(check_paths(paths, pack, checks, year, reference_date, glob), lambda r: [r.doc]):
+        for review in run.results(check_paths(paths, pack, checks, year, reference_date, glob, missing="report"), lambda r: [r.doc]):
             errors += review.errors
             yield review
 

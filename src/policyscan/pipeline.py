@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .extract import extract_facts
 from .load import plan_inputs, read_document
@@ -323,18 +323,33 @@ def path_list(paths: PathArgument | Iterable[PathArgument], argument: str = "pat
     return out
 
 
+Missing = Literal["raise", "report"]
+
+
+def _named(paths: PathArgument | Iterable[PathArgument], missing: Missing, argument: str = "paths") -> list[str]:
+    """``paths`` as a list (see path_list). With ``missing="raise"`` (the API's default) a
+    named path that does not exist is a mistake of the caller, raised at the call; with
+    ``"report"`` (the commands) it comes back in its place as an InputError, the others go on."""
+    names = path_list(paths, argument)
+    absent = [name for name in names if name != "-" and not os.path.lexists(name)] if missing == "raise" else []
+    if absent:
+        more = f" (and {len(absent) - 1} more)" if len(absent) > 1 else ""
+        raise InputError(f"{absent[0]}: no such file or directory{more}")
+    return names
+
+
 def analyse_paths(paths: PathArgument | Iterable[PathArgument], pack: RulePack | None = None,
                   kinds: Collection[str] = FACT_KINDS, year: int | None = None,
                   reference_date: str | None = None, glob: str | None = None,
-                  jobs: int = 1) -> Iterator[Document | InputError]:
+                  jobs: int = 1, missing: Missing = "raise") -> Iterator[Document | InputError]:
     """Analyse files and folders (one path, or an iterable of them; every supported file below
     a folder, or those whose name matches ``glob``), public as ``policyscan.extract_paths``. A
-    str is always a path, never text (that is ``extract_text``). A file that cannot be read or
-    analysed, a missing one too, comes back as its InputError naming it, as the command
-    reports it and goes on. ``jobs``: worker processes (see analyse_inputs); results
-    are the same with any number. A TypeError for ``paths`` that are not paths is raised
-    here, at the call, not when the first result is wanted."""
-    planned = plan_inputs(path_list(paths), glob)
+    str is always a path, never text (that is ``extract_text``). A path that does not exist
+    raises InputError at the call (``missing="report"``: it comes back in its place); a file
+    that cannot be read or analysed comes back as its InputError naming it, so a batch goes
+    on. ``jobs``: worker processes (see analyse_inputs); results are the same with any
+    number. A TypeError for ``paths`` that are not paths is raised here, at the call too."""
+    planned = plan_inputs(_named(paths, missing), glob)
     return analyse_inputs(planned, pack or load_pack(), Options(tuple(kinds), year, reference_date), jobs)
 
 
@@ -348,10 +363,11 @@ def compare_texts(base_text: str, other_text: str, pack: RulePack | None = None,
 
 
 def compare_paths(base: PathArgument, others: PathArgument | Iterable[PathArgument], pack: RulePack | None = None,
-                  glob: str | None = None) -> Iterator[Comparison | InputError]:
+                  glob: str | None = None, missing: Missing = "raise") -> Iterator[Comparison | InputError]:
     """BASE (a directive: one file) against each OTHER (documents implementing it; ``glob``
-    narrows folders). Raises InputError when BASE cannot be read or is not one document; an
-    OTHER that cannot be read or compared comes back as its InputError."""
+    narrows folders). Raises InputError when BASE cannot be read or is not one document, and
+    when an OTHER does not exist (``missing``: see analyse_paths); an OTHER that cannot be
+    read or compared comes back as its InputError."""
     if not isinstance(base, (str, os.PathLike)):
         raise TypeError(f"base: expected one path (str or pathlib.Path), not {type(base).__name__}")
     [base] = path_list(base, "base")
@@ -364,7 +380,7 @@ def compare_paths(base: PathArgument, others: PathArgument | Iterable[PathArgume
         raise base_doc
     from .compare import compare
 
-    return _each(analyse_paths(others, pack, glob=glob), lambda other: compare(pack, base_doc, other))
+    return _each(analyse_paths(others, pack, glob=glob, missing=missing), lambda other: compare(pack, base_doc, other))
 
 
 _Result = TypeVar("_Result")
@@ -388,14 +404,16 @@ def _each(analysed: Iterator[Document | InputError], step: Callable[[Document], 
 
 def check_paths(paths: PathArgument | Iterable[PathArgument], pack: RulePack | None = None,
                 checks: dict[str, Check] | None = None, year: int | None = None,
-                reference_date: str | None = None, glob: str | None = None) -> Iterator[Review | InputError]:
-    """Review each document before filing; a file that cannot be read or reviewed comes back
-    as its InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``);
+                reference_date: str | None = None, glob: str | None = None,
+                missing: Missing = "raise") -> Iterator[Review | InputError]:
+    """Review each document before filing; a path that does not exist raises InputError
+    (``missing``: see analyse_paths), a file that cannot be read or reviewed comes back as its
+    InputError. ``checks``: the pack's checks with overrides (``check.effective_checks``);
     ``reference_date`` is the documents' own date, the one deadline.past compares with."""
     from .check import review
 
     pack = pack or load_pack()
-    return _each(analyse_paths(paths, pack, FACT_KINDS, year, reference_date, glob),
+    return _each(analyse_paths(paths, pack, FACT_KINDS, year, reference_date, glob, missing=missing),
                  lambda doc: review(pack, doc, checks))
 
 

@@ -4,6 +4,7 @@ argument, a mistyped path is an InputError naming it, and a *_text function read
 as text even when it looks like a path. Also --version, which must stay cheap."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 import policyscan
 from policyscan.cli import app
+from sample_docs import NAMES
 
 SENTENCE = "到2025年，建成不少于50个示范村。\n"
 
@@ -55,9 +57,14 @@ def test_a_text_that_is_not_a_str_is_a_type_error(text: object) -> None:
 
 @pytest.mark.parametrize("source", ["typo.txt", "reports/plan.docx", "data/plans", "x/"])
 def test_a_mistyped_path_is_an_input_error_naming_it(source: str) -> None:
-    [error] = policyscan.extract_paths(source)
-    assert isinstance(error, policyscan.InputError)
-    assert str(error).startswith(f"{source}: ")
+    """Raised at the call (the caller's mistake); the commands report it in its place instead."""
+    with pytest.raises(policyscan.InputError, match=f"^{re.escape(source)}: no such file or directory$"):
+        policyscan.extract_paths(source)
+    for function in (policyscan.check_paths, lambda p: policyscan.compare_paths(NAMES["001"], p)):
+        with pytest.raises(policyscan.InputError, match=f"^{re.escape(source)}: "):
+            function(source)
+    [error] = policyscan.extract_paths(source, missing="report")
+    assert isinstance(error, policyscan.InputError) and str(error).startswith(f"{source}: ")
 
 
 @pytest.mark.parametrize("text", ["确保低收入群体年人均纯收入不低于8700元。", "完成率达到1/3以上", "政策/2024年度",
