@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sample_docs import NAMES
 from typer.testing import CliRunner
 
 import policyscan
 from policyscan.cli import app
-from sample_docs import NAMES
 
 SENTENCE = "到2025年，建成不少于50个示范村。\n"
 
