@@ -200,7 +200,7 @@ def rates(name: str, times: list[float], chars: int) -> dict:
 
 def policyscan_in_process(texts: list[tuple[str, str]]) -> dict:
     """analyse_text on each document once, after a warm-up; the clause cache is emptied first."""
-    from policyscan import segment
+    from policyscan.text import segment
     from policyscan.pipeline import analyse_text
     from policyscan.rules import load_pack
 
@@ -449,7 +449,7 @@ def clause_cache_carry_over(folder: Path) -> dict | None:
     run over the corpus), against copy 1 from an empty cache, and the time of copy 1 both
     ways: in this process. An unperturbed copy would find every one of its segmented clauses
     cached."""
-    from policyscan import segment
+    from policyscan.text import segment
     from policyscan.load import read_document
     from policyscan.pipeline import analyse_text
     from policyscan.rules import load_pack

@@ -45,7 +45,7 @@ print(json.dumps({
     "load_pack_s": t_pack - t_import,
     "first_document_s": t_first - t_pack,
     "total_s": t_first - t0,
-    "segmenter_loaded": __import__("policyscan.segment").segment.tokenizer.cache_info().currsize > 0,
+    "segmenter_loaded": __import__("policyscan.text.segment").text.segment.tokenizer.cache_info().currsize > 0,
     "facts": len(result.facts),
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
@@ -98,7 +98,7 @@ def time_help(runs: int = 5) -> dict:
 
 
 def throughput(files: list[Path], repeat: int) -> dict:
-    from policyscan import segment
+    from policyscan.text import segment
     from policyscan.load import read_document
     from policyscan.pipeline import analyse_text
     from policyscan.rules import load_pack

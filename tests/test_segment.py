@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policyscan import segment
+from policyscan.text import segment
 from policyscan.rules import RulePack
 
 HERE = Path(__file__).resolve().parent

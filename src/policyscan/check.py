@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
 from .model import Document, Fact, RulePackError, Section
-from .normalise import shadow
 from .rules import Check, RulePack
+from .text.normalise import shadow
 
 DEADLINE_SOURCES = ("own", "section", "plan")
 

@@ -26,11 +26,11 @@ from typing import Any
 
 import regex
 
-from . import segment
 from .model import Document, Fact, Section
-from .normalise import shadow
-from .numbers import amount, number_start
 from .rules import RulePack
+from .text import segment
+from .text.normalise import shadow
+from .text.numbers import amount, number_start
 
 _HAN_WORD = regex.compile(r"^\p{Han}{2,}$")
 

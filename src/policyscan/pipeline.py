@@ -22,10 +22,10 @@ import regex
 from .extract import extract_facts
 from .load import READERS, plan_inputs, read_document
 from .model import FACT_KINDS, AnalysisError, Document, InputError, PolicyscanError
-from .normalise import remove_noise, shadow
 from .rules import Check, RulePack, load_pack
-from .segment import tokenizer
 from .structure import build_sections, find_breaks, find_chrome, read_metadata
+from .text.normalise import remove_noise, shadow
+from .text.segment import tokenizer
 
 if TYPE_CHECKING:  # compare and check are imported when used: extraction alone starts faster
     from .check import Review

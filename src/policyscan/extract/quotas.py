@@ -14,12 +14,12 @@ from typing import Any
 
 import regex
 
-from .. import segment
 from ..model import Fact
-from ..normalise import simplified
 from ..rules import RulePack
+from ..text import segment
+from ..text.normalise import simplified
+from ..text.numbers import DIGIT, NUMBER_CHAR, NumberTooLarge, multiplier, quantity, scale
 from .context import Context, Match, run_rules
-from ..numbers import DIGIT, NUMBER_CHAR, NumberTooLarge, multiplier, quantity, scale
 
 # A cue before a closing quote or bracket belongs to the quoted phrase (“最多跑一次”(2分)).
 _CLOSERS = regex.compile(r"[”」》』)]")

@@ -12,10 +12,10 @@ import functools
 
 import regex
 
-from .. import segment
-from ..normalise import shadow as shadow_of
 from ..model import Fact
 from ..rules import RulePack
+from ..text import segment
+from ..text.normalise import shadow as shadow_of
 from .context import Context, Match, run_rules
 
 # How far after a list its convention may be declared (…负责。列第一位者为牵头单位，下同).

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import marisa_trie
 
-    from .rules import RulePack
+    from ..rules import RulePack
 
 _FREQ = 200_000  # high enough that lexicon words beat jieba's own splits
 # jieba's block and character classes (jieba/__init__.py: re_han_default, re_skip_default, re_eng).
@@ -150,7 +150,7 @@ def _load_base(dictionary: Path) -> tuple[Lexicon, int]:
     cache folder, built in memory (every process of the run builds its own)."""
     import marisa_trie
 
-    from .rules import cache_dir
+    from ..rules import cache_dir
 
     folder = cache_dir()
     if folder is None:
