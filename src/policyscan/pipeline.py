@@ -25,7 +25,6 @@ from .model import FACT_KINDS, AnalysisError, Document, InputError, PolicyscanEr
 from .rules import Check, RulePack, load_pack
 from .structure import build_sections, find_breaks, find_chrome, read_metadata
 from .text.normalise import remove_noise, shadow
-from .text.segment import tokenizer
 
 if TYPE_CHECKING:  # compare and check are imported when used: extraction alone starts faster
     from .check import Review
@@ -288,7 +287,7 @@ def analyse_inputs(inputs: Iterable[str | InputError], pack: RulePack, options: 
         for item in inputs:
             yield item if isinstance(item, InputError) else analyse_file(item, pack, options)
         return
-    tokenizer(pack)  # built (or loaded) once here: forked workers inherit it instead of each building it
+    pack.segmenter  # built (or loaded) once here: forked workers inherit it instead of each building it
     workers = _Workers(jobs, pack, options)
     try:
         for item in inputs:

@@ -136,8 +136,8 @@ def _in_word(ctx: Context, start: int, end: int) -> bool:
         return False
     c_start, c_end = ctx.clause(start)
     clause = ctx.doc.shadow[c_start:c_end]
-    return (segment.cuts_word(ctx.pack, clause, start - c_start)
-            or segment.cuts_word(ctx.pack, clause, end - c_start))
+    return (segment.cuts_word(ctx.pack.segmenter, clause, start - c_start)
+            or segment.cuts_word(ctx.pack.segmenter, clause, end - c_start))
 
 
 def interpret(ctx: Context, match: Match) -> Fact | None:
