@@ -13,14 +13,15 @@ import bisect
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-import regex
+import re
 
 # A clause ends at , ; 。 : ! a line break or a lost one (two spaces); a sentence at 。 ! or a
 # (lost) line break. Commas inside a short quotation (“两不愁,三保障”) end nothing.
+# Plain re, not regex: the model imports this, and `policyscan --help` should not load regex.
 CLAUSE_PUNCTUATION = r",;。:!\n"  # as the core pack's clause_end block writes it
-CLAUSE_END = regex.compile(f"[{CLAUSE_PUNCTUATION}]|[ ]{{2,}}")
-SENTENCE_END = regex.compile(r"[。!\n]|[ ]{2,}")
-_QUOTATION = regex.compile(r"“[^“”\n]{1,30}”")
+CLAUSE_END = re.compile(f"[{CLAUSE_PUNCTUATION}]|[ ]{{2,}}")
+SENTENCE_END = re.compile(r"[。!\n]|[ ]{2,}")
+_QUOTATION = re.compile(r"“[^“”\n]{1,30}”")
 
 
 class SpanSet:
