@@ -19,14 +19,12 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 import regex
 
 from .model import FACT_KINDS, PolicyscanError, RulePackError
-
-if TYPE_CHECKING:
-    from .text.segment import Segmenter
+from .text.segment import Segmenter, tokenizer
 
 _T = TypeVar("_T")
 
@@ -217,18 +215,16 @@ class RulePack:
         )
 
     @functools.cached_property
-    def segment_words(self) -> tuple[str, ...]:
+    def segment_words(self) -> frozenset[str]:
         """Words segmentation adds to jieba's dictionary: the organisation names and the pack's
-        terms (县道, 乡道: policy words jieba's dictionary splits)."""
-        lists = self.lists
-        return tuple(lists["orgs"] + lists["org_stems"] + lists["generic_units"] + lists["terms"])
+        terms (县道, 乡道: policy words jieba's dictionary splits). A frozenset keeps its hash,
+        so finding the segmenter by it costs nothing per clause."""
+        return self.organisations.names | frozenset(self.lists["terms"])
 
     @property
     def segmenter(self) -> Segmenter:
         """jieba's segmentation with the pack's words (built once per word list, kept by
         text.segment rather than on the pack, so a pickled pack stays small)."""
-        from .text.segment import tokenizer
-
         return tokenizer(self.segment_words)
 
     @functools.cached_property

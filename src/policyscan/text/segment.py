@@ -183,7 +183,7 @@ def _load_base(dictionary: Path) -> tuple[Lexicon, int]:
 
 
 @functools.lru_cache(maxsize=8)
-def tokenizer(words: tuple[str, ...]) -> Segmenter:
+def tokenizer(words: frozenset[str]) -> Segmenter:
     """The segmenter for jieba's dictionary plus ``words`` (a pack's ``segment_words``: its
     organisation names and terms); built once per word list."""
     base, total = _load_base(jieba_dictionary())
