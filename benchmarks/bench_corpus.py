@@ -200,13 +200,13 @@ def rates(name: str, times: list[float], chars: int) -> dict:
 
 def policyscan_in_process(texts: list[tuple[str, str]]) -> dict:
     """analyse_text on each document once, after a warm-up; the clause cache is emptied first."""
-    from policyscan import segment
     from policyscan.pipeline import analyse_text
     from policyscan.rules import load_pack
+    from policyscan.text import segment
 
     pack = load_pack()
     analyse_text(_WARM_UP, name="<warm-up>", pack=pack)
-    segment.tokenizer(pack)  # the segmenter loaded even if the warm-up needed no segmenting
+    pack.segmenter  # the segmenter loaded even if the warm-up needed no segmenting
     cut = getattr(segment, "_cut", None)  # the per-clause cache (lru_cache), if it is still there
     if cut is not None and hasattr(cut, "cache_clear"):
         cut.cache_clear()
@@ -449,10 +449,10 @@ def clause_cache_carry_over(folder: Path) -> dict | None:
     run over the corpus), against copy 1 from an empty cache, and the time of copy 1 both
     ways: in this process. An unperturbed copy would find every one of its segmented clauses
     cached."""
-    from policyscan import segment
     from policyscan.load import read_document
     from policyscan.pipeline import analyse_text
     from policyscan.rules import load_pack
+    from policyscan.text import segment
 
     cut = getattr(segment, "_cut", None)
     copy0 = [read_document(str(p)).text for p in sorted(folder.glob("00_*.txt"))]

@@ -45,7 +45,7 @@ print(json.dumps({
     "load_pack_s": t_pack - t_import,
     "first_document_s": t_first - t_pack,
     "total_s": t_first - t0,
-    "segmenter_loaded": __import__("policyscan.segment").segment.tokenizer.cache_info().currsize > 0,
+    "segmenter_loaded": __import__("policyscan.text.segment").text.segment.tokenizer.cache_info().currsize > 0,
     "facts": len(result.facts),
     "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }))
@@ -98,14 +98,14 @@ def time_help(runs: int = 5) -> dict:
 
 
 def throughput(files: list[Path], repeat: int) -> dict:
-    from policyscan import segment
     from policyscan.load import read_document
     from policyscan.pipeline import analyse_text
     from policyscan.rules import load_pack
+    from policyscan.text import segment
 
     pack = load_pack()
     docs = [read_document(str(p)) for p in files]
-    segment.tokenizer(pack)  # load the segmenter now: cold start is measured separately
+    pack.segmenter  # load the segmenter now: cold start is measured separately
 
     latencies: list[float] = []
     pass_times: list[float] = []

@@ -49,7 +49,7 @@ def real_texts() -> list[str]:
     from a tail marker to the end as chrome, so a tail inside a concatenation would hide
     every document after it."""
     from policyscan.load import read_document
-    from policyscan.normalise import shadow
+    from policyscan.text.normalise import shadow
     from policyscan.rules import load_pack
 
     tail = load_pack().compile_list("chrome_tail")

@@ -5,8 +5,9 @@ import pytest
 from sample_docs import NAMES, SAMPLES, sample_text
 
 from policyscan.load import read_document
-from policyscan.model import Document, SpanSet
-from policyscan.normalise import broken_line_breaks, shadow, simplified
+from policyscan.model import Document
+from policyscan.text.spans import SpanSet
+from policyscan.text.normalise import broken_line_breaks, shadow, simplified
 from policyscan.pipeline import analyse_text
 
 # ---------------------------------------------------------------- shadow
@@ -399,7 +400,7 @@ def test_year_from_a_heading_that_names_the_year_of_the_work() -> None:
 
 def test_a_year_in_chinese_numerals_reads_as_digits_in_the_shadow() -> None:
     """二〇三五年 → 2035年, one character for one; 三千五百年 is no year."""
-    from policyscan.normalise import shadow
+    from policyscan.text.normalise import shadow
 
     text = "到二〇三五年，一九九八年，三千五百年"
     assert shadow(text) == "到2035年,1998年,三千五百年"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from policyscan import segment
+from policyscan.text import segment
 from policyscan.rules import RulePack
 
 HERE = Path(__file__).resolve().parent
@@ -38,14 +38,14 @@ def test_tokens_are_jiebas_on_every_clause_of_real_documents(pack: RulePack) -> 
     clauses = _clauses()
     assert len(clauses) > 5000
     reference = _jieba_with(pack)
-    ours = segment.tokenizer(pack)
+    ours = pack.segmenter
     differing = [c for c in clauses if ours.tokenize(c) != tuple(reference.tokenize(c, HMM=False))]
     assert differing == []
 
 
 @pytest.mark.parametrize("text", ["县道、乡道和村道", "2025年GDP增长5.5%左右", "a b\r\nc\t中文 English 123", ""])
 def test_mixed_scripts_spaces_and_empty_text(pack: RulePack, text: str) -> None:
-    assert segment.tokenizer(pack).tokenize(text) == tuple(_jieba_with(pack).tokenize(text, HMM=False))
+    assert pack.segmenter.tokenize(text) == tuple(_jieba_with(pack).tokenize(text, HMM=False))
 
 
 def test_dictionary_cache_is_built_once_and_survives_damage(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

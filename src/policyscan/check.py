@@ -17,8 +17,8 @@ from dataclasses import dataclass, field, replace
 from typing import TypedDict
 
 from .model import Document, Fact, RulePackError, Section
-from .normalise import shadow
 from .rules import Check, RulePack
+from .text.normalise import shadow
 
 DEADLINE_SOURCES = ("own", "section", "plan")
 
@@ -367,8 +367,7 @@ def _text_patterns(doc: Document, rep: _Reporter) -> None:
 
 
 def _unknown_units(pack: RulePack, doc: Document, rep: _Reporter) -> None:
-    known = set(pack.lists["orgs"]) | set(pack.lists["generic_units"]) | set(pack.lists["org_prefixes"])
-    stems = set(pack.lists["org_stems"])
+    known, stems = pack.organisations.complete, pack.organisations.stems
     for unit in (f for f in doc.facts if f.kind == "unit"):
         name = unit.fields.get("name", "")
         if name in known:

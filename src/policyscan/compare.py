@@ -26,11 +26,11 @@ from typing import Any
 
 import regex
 
-from . import segment
 from .model import Document, Fact, Section
-from .normalise import shadow
-from .numbers import amount, number_start
 from .rules import RulePack
+from .text import segment
+from .text.normalise import shadow
+from .text.numbers import amount, number_start
 
 _HAN_WORD = regex.compile(r"^\p{Han}{2,}$")
 
@@ -181,7 +181,7 @@ def words(pack: RulePack, text: str) -> Counter[str]:
     shadow (so Traditional and Simplified agree), synonyms made canonical, stopwords dropped."""
     stop = _stopwords(pack)
     text = canonical(pack, shadow(text))
-    return Counter(w for w, _, _ in segment.words(pack, text) if _HAN_WORD.match(w) and w not in stop)
+    return Counter(w for w, _, _ in segment.words(pack.segmenter, text) if _HAN_WORD.match(w) and w not in stop)
 
 
 @functools.lru_cache(maxsize=8)
@@ -755,7 +755,7 @@ def _without_place(pack: RulePack, name: str) -> str:
     if m is None or m.end() == len(name):
         return name
     rest = name[m.end():]
-    return rest if len(segment.words(pack, shadow(rest))[0][0]) >= 2 else name
+    return rest if len(segment.words(pack.segmenter, shadow(rest))[0][0]) >= 2 else name
 
 
 def unit_name(pack: RulePack, name: str) -> str:
@@ -765,7 +765,7 @@ def unit_name(pack: RulePack, name: str) -> str:
     for prefix in sorted(pack.tables["cues"].get("level_prefixes", []), key=len, reverse=True):
         rest = name[len(prefix):]
         if name.startswith(prefix) and rest:
-            first = segment.words(pack, shadow(rest))[0][0]
+            first = segment.words(pack.segmenter, shadow(rest))[0][0]
             if len(first) >= 2:
                 return rest
     return name

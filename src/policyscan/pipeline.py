@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from .extract import extract_facts
 from .load import plan_inputs, read_document
 from .model import FACT_KINDS, AnalysisError, Document, InputError, PolicyscanError
-from .normalise import remove_noise, shadow
 from .rules import Check, RulePack, load_pack
-from .segment import tokenizer
 from .structure import build_sections, find_breaks, find_chrome, read_metadata
+from .text.normalise import remove_noise, shadow
 
 if TYPE_CHECKING:  # compare and check are imported when used: extraction alone starts faster
     from .check import Review
@@ -289,7 +288,7 @@ def analyse_inputs(inputs: Iterable[str | InputError], pack: RulePack, options: 
         for item in inputs:
             yield item if isinstance(item, InputError) else analyse_file(item, pack, options)
         return
-    tokenizer(pack)  # built (or loaded) once here: forked workers inherit it instead of each building it
+    pack.segmenter  # built (or loaded) once here: forked workers inherit it instead of each building it
     workers = _Workers(jobs, pack, options)
     try:
         for item in inputs:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import regex
 
 from .model import FACT_KINDS, PolicyscanError, RulePackError
+from .text.segment import Segmenter, tokenizer
 
 _T = TypeVar("_T")
 
@@ -157,6 +158,19 @@ class Check:
     variants: dict[str, tuple[str, str]] = field(default_factory=dict)  # name → (English, Chinese) templates
 
 
+@dataclass(frozen=True, eq=False)
+class Organisations:
+    """The organisation lexicon a pack implies, derived once for every stage that asks
+    (segmentation, unit extraction, compare, the unknown-name check) so they agree."""
+
+    names: frozenset[str]  # orgs, org_stems, generic_units: a word that names an organisation
+    complete: frozenset[str]  # orgs, generic_units, org_prefixes: names that need nothing more
+    stems: frozenset[str]  # org_stems: short forms that stand for a longer name
+    prefixes: tuple[str, ...]  # org_prefixes (levels: 省, 市, 区 …), longest first
+    suffix: regex.Pattern[str]  # how a name ends ({org_suffix} at the end)
+    protected: regex.Pattern[str] | None  # org_patterns: names segmentation keeps whole
+
+
 @dataclass(eq=False)  # hashed by identity: compiled once, then used as a cache key
 class RulePack:
     """All packs merged: rules by kind, expanded blocks, and the lexicons stages need."""
@@ -192,6 +206,32 @@ class RulePack:
             except regex.error as exc:
                 raise RulePackError(f"{name}: bad pattern: {exc}") from exc
         return self._compiled_lists[name]
+
+    @functools.cached_property
+    def organisations(self) -> Organisations:
+        """The pack's organisation lexicon, built on first use (see Organisations)."""
+        lists = self.lists
+        return Organisations(
+            names=frozenset(lists["orgs"] + lists["org_stems"] + lists["generic_units"]),
+            complete=frozenset(lists["orgs"] + lists["generic_units"] + lists["org_prefixes"]),
+            stems=frozenset(lists["org_stems"]),
+            prefixes=tuple(sorted(lists["org_prefixes"], key=len, reverse=True)),
+            suffix=regex.compile(self.expand("{org_suffix}$", "blocks: org_suffix")),
+            protected=self.compile_list("org_patterns"),
+        )
+
+    @functools.cached_property
+    def segment_words(self) -> frozenset[str]:
+        """Words segmentation adds to jieba's dictionary: the organisation names and the pack's
+        terms (县道, 乡道: policy words jieba's dictionary splits). A frozenset keeps its hash,
+        so finding the segmenter by it costs nothing per clause."""
+        return self.organisations.names | frozenset(self.lists["terms"])
+
+    @property
+    def segmenter(self) -> Segmenter:
+        """jieba's segmentation with the pack's words (built once per word list, kept by
+        text.segment rather than on the pack, so a pickled pack stays small)."""
+        return tokenizer(self.segment_words)
 
     @functools.cached_property
     def heading_styles(self) -> list[tuple[str, regex.Pattern[str], str]]:

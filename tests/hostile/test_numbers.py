@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from policyscan.cli import app
 from policyscan.model import Document, Fact
-from policyscan.numbers import parse_chinese
+from policyscan.text.numbers import parse_chinese
 from policyscan.pipeline import analyse_text
 
 NINES = "9" * 400

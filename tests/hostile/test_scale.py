@@ -11,10 +11,11 @@ from sample_docs import NAMES
 from policyscan import compare as compare_module
 from policyscan.compare import compare
 from policyscan.load import read_document
-from policyscan.model import CLAUSE_REACH, SENTENCE_REACH, Document, Fact
-from policyscan.normalise import remove_noise, shadow
+from policyscan.model import Document, Fact
 from policyscan.pipeline import analyse, analyse_text
 from policyscan.rules import RulePack
+from policyscan.text.normalise import remove_noise, shadow
+from policyscan.text.spans import CLAUSE_REACH, SENTENCE_REACH
 
 
 def test_a_number_never_starts_inside_a_run_of_digits(pack: RulePack) -> None:

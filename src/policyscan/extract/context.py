@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 import regex
 
-from ..model import Breaks, Document, Fact, SpanSet
+from ..model import Document, Fact
 from ..rules import Rule, RulePack
-from ..structure import CLAUSE_END
+from ..text.spans import CLAUSE_END, Breaks, SpanSet
 
 _CITATION = regex.compile(r"《[^《》]{1,100}》")  # a title may wrap over lines
 _LOOSE_HEADING_MAX = 30  # characters: longer unpunctuated lines are run-on text, not headings

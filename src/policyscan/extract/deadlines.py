@@ -14,8 +14,8 @@ import datetime as dt
 import regex
 
 from ..model import Fact
+from ..text.numbers import parse_number
 from .context import Context, Match, run_rules
-from ..numbers import parse_number
 
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d\d)(?=年)")
 

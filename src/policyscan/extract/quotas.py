@@ -14,12 +14,12 @@ from typing import Any
 
 import regex
 
-from .. import segment
 from ..model import Fact
-from ..normalise import simplified
 from ..rules import RulePack
+from ..text import segment
+from ..text.normalise import simplified
+from ..text.numbers import DIGIT, NUMBER_CHAR, NumberTooLarge, multiplier, quantity, scale
 from .context import Context, Match, run_rules
-from ..numbers import DIGIT, NUMBER_CHAR, NumberTooLarge, multiplier, quantity, scale
 
 # A cue before a closing quote or bracket belongs to the quoted phrase (“最多跑一次”(2分)).
 _CLOSERS = regex.compile(r"[”」》』)]")
@@ -136,8 +136,8 @@ def _in_word(ctx: Context, start: int, end: int) -> bool:
         return False
     c_start, c_end = ctx.clause(start)
     clause = ctx.doc.shadow[c_start:c_end]
-    return (segment.cuts_word(ctx.pack, clause, start - c_start)
-            or segment.cuts_word(ctx.pack, clause, end - c_start))
+    return (segment.cuts_word(ctx.pack.segmenter, clause, start - c_start)
+            or segment.cuts_word(ctx.pack.segmenter, clause, end - c_start))
 
 
 def interpret(ctx: Context, match: Match) -> Fact | None:

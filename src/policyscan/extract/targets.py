@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import Fact, SpanSet
+from ..model import Fact
 from ..rules import Rule
+from ..text.spans import SpanSet
 from .context import Context
 
 DATING = ("by", "in", "during")

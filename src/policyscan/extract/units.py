@@ -12,35 +12,25 @@ import functools
 
 import regex
 
-from .. import segment
-from ..normalise import shadow as shadow_of
 from ..model import Fact
 from ..rules import RulePack
+from ..text import segment
+from ..text.normalise import shadow as shadow_of
 from .context import Context, Match, run_rules
 
 # How far after a list its convention may be declared (…负责。列第一位者为牵头单位，下同).
 _CONVENTION_REACH = 40
 
 
-@functools.lru_cache(maxsize=8)
-def _lexicon(pack: RulePack) -> tuple[frozenset[str], regex.Pattern[str], regex.Pattern[str] | None,
-                                     tuple[str, ...]]:
-    orgs = frozenset(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"])
-    suffix = regex.compile(pack.expand("{org_suffix}$", "blocks: org_suffix"))
-    protected = pack.compile_list("org_patterns")
-    prefixes = tuple(sorted(pack.lists["org_prefixes"], key=len, reverse=True))
-    return orgs, suffix, protected, prefixes
-
-
 def _tokens(pack: RulePack, piece: str) -> list[tuple[str, int, int]]:
     """jieba words of a piece, with protected organisation patterns kept whole."""
-    _, _, protected, _ = _lexicon(pack)
+    protected = pack.organisations.protected
     spans = [m.span() for m in protected.finditer(piece)] if protected else []
     out: list[tuple[str, int, int]] = []
     pos = 0
     for start, end in spans + [(len(piece), len(piece))]:
         if start > pos:
-            out.extend((w, pos + s, pos + e) for w, s, e in segment.words(pack, piece[pos:start]))
+            out.extend((w, pos + s, pos + e) for w, s, e in segment.words(pack.segmenter, piece[pos:start]))
         if end > start:
             out.append((piece[start:end], start, end))
         pos = end
@@ -49,7 +39,8 @@ def _tokens(pack: RulePack, piece: str) -> list[tuple[str, int, int]]:
 
 def split_run(pack: RulePack, piece: str) -> list[tuple[int, int]]:
     """Spans of the organisation names in a piece with no separators."""
-    orgs, suffix, protected, prefixes = _lexicon(pack)
+    lexicon = pack.organisations
+    orgs, suffix, protected, prefixes = lexicon.names, lexicon.suffix, lexicon.protected, lexicon.prefixes
     tokens = _tokens(pack, piece)
     known = [t for t in tokens if t[0] in orgs or (protected and protected.fullmatch(t[0]))]
     if len(known) < 2:
@@ -74,7 +65,8 @@ def split_run(pack: RulePack, piece: str) -> list[tuple[int, int]]:
 def _is_name(pack: RulePack, name: str) -> bool:
     """A name is kept when it is known, ends like an organisation, or is a bare level word
     (县、乡负主体责任); prose caught by a loose list boundary is not."""
-    orgs, suffix, protected, prefixes = _lexicon(pack)
+    lexicon = pack.organisations
+    orgs, suffix, protected, prefixes = lexicon.names, lexicon.suffix, lexicon.protected, lexicon.prefixes
     cues = pack.tables["cues"]
     qualifiers = tuple(cues.get("unit_qualifiers", []))
     level = next((name[len(q):] for q in qualifiers if name.startswith(q)), name)  # 有关区 → 区
@@ -87,7 +79,7 @@ def _is_name(pack: RulePack, name: str) -> bool:
 def _from_first_known(pack: RulePack, piece: str) -> int:
     """Where a long piece's names begin: prose before a lost bracket ends at the first
     known organisation (…尽快覆中型安置点有关乡镇 → 有关乡镇)."""
-    orgs, _, _, prefixes = _lexicon(pack)
+    orgs, prefixes = pack.organisations.names, pack.organisations.prefixes
     if len(piece) <= 12:
         return 0
     first = next((start for word, start, _ in _tokens(pack, piece) if word in orgs), 0)
@@ -158,7 +150,7 @@ def interpret(ctx: Context, match: Match, convention_from: int | None = None) ->
     list_span = match.span("list")
     if list_span is None:
         return []
-    _, _, _, prefixes = _lexicon(ctx.pack)
+    prefixes = ctx.pack.organisations.prefixes
     marker = ctx.pack.compile_list("lead_markers")
     shadow = ctx.doc.shadow
     names: list[tuple[int, int]] = []
@@ -186,7 +178,7 @@ def interpret(ctx: Context, match: Match, convention_from: int | None = None) ->
     written = _share_ending(names, ctx.doc.text, prefixes,
                             tuple(ctx.pack.tables["cues"].get("unit_qualifiers", [])))
     if kind_ending:
-        _, suffix, _, _ = _lexicon(ctx.pack)
+        suffix = ctx.pack.organisations.suffix
         written = [w if suffix.search(shadow_of(w)) else w + kind_ending for w in written]
     facts = []
     for i, ((start, end), name) in enumerate(zip(names, written)):

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from policyscan.model import Fact
-from policyscan.numbers import amount
+from policyscan.text.numbers import amount
 
 from .labels import ENGLISH, Labels
 from .safe import formula_like

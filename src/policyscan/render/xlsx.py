@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from policyscan.check import Review
 from policyscan.compare import Comparison
 from policyscan.model import FACT_KINDS, OPENPYXL_MISSING, Document, Fact, PolicyscanError
-from policyscan.numbers import amount
+from policyscan.text.numbers import amount
 
 from .common import csv_cell, describe
 from .comparison import COLUMNS, KIND_ORDER, KIND_TITLES, SUMMARY_ROWS, VERDICT_COLOURS, comparison_rows

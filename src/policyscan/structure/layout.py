@@ -1,4 +1,4 @@
-"""Layout: web-page chrome, the heading tree, and clause and sentence breaks.
+"""Layout: web-page chrome, the heading tree, and a document's clause and sentence breaks.
 
 Headings of Chinese official documents (一、 / (一) / 1. / (1) / ①) are found at the start
 of a line or after a run of spaces, because scraped pages often lose the line breaks
@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import regex
 
-from ..model import Breaks, Document, Section, SpanSet, offsets
+from ..model import Document, Section
 from ..rules import RulePack
+from ..text.spans import Breaks, SpanSet, clause_ends, offsets, sentence_ends
 from .metadata import front_matter_lines
 
 # Where a heading may start: line start, after a space (scraped pages turn line breaks
@@ -22,11 +23,6 @@ from .metadata import front_matter_lines
 # Where a heading can start: after a line break, 。 ; : or a space, past any spaces. A run of
 # spaces is one place (its end), matched whole so that it is found once, not once per space.
 _SEGMENT_START = regex.compile(r"(?:^|(?<=[\n。;:]))[ ]*|[ ]+")
-# A clause ends at , ; 。 : ! a line break or a lost one (two spaces); a sentence at 。 ! or a
-# (lost) line break. Commas inside a short quotation (“两不愁,三保障”) end nothing.
-CLAUSE_END = regex.compile(r"[,;。:!\n]|[ ]{2,}")
-_SENTENCE_END = regex.compile(r"[。!\n]|[ ]{2,}")
-_QUOTATION = regex.compile(r"“[^“”\n]{1,30}”")
 
 
 @dataclass
@@ -127,11 +123,9 @@ def _close(sections: list[Section], end: int) -> None:
 
 def find_breaks(doc: Document) -> Breaks:
     """Clause and sentence ends of the shadow; heading text starts a clause of its own."""
-    quoted = SpanSet((s + 1, e - 1) for s, e in (m.span() for m in _QUOTATION.finditer(doc.shadow)))
-    ends = (m.start() for m in CLAUSE_END.finditer(doc.shadow))
     return Breaks(
         shadow=doc.shadow,
-        clause_ends=offsets(e for e in ends if not quoted.overlaps(e, e + 1)) if quoted else offsets(ends),
-        sentence_ends=offsets(m.start() for m in _SENTENCE_END.finditer(doc.shadow)),
+        clause_ends=clause_ends(doc.shadow),
+        sentence_ends=sentence_ends(doc.shadow),
         heading_text=offsets(sorted(s.text_start for s in doc.all_sections())),
     )

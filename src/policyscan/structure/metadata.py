@@ -19,9 +19,9 @@ from typing import Any
 import regex
 
 from ..model import Document, Metadata
-from ..normalise import shadow
-from ..numbers import parse_number
 from ..rules import RulePack, RulePackError
+from ..text.normalise import shadow
+from ..text.numbers import parse_number
 
 _DATE = regex.compile(r"((?:19|20)\d\d)\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})\s*日?"
                       r"|([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")

@@ -10,7 +10,7 @@ the dictionary's words and frequencies. So jieba's dict.txt is turned once into 
 (1.3 MB, memory-mapped: it loads in milliseconds and worker processes share it) and an array
 of log frequencies, in the cache folder. Clauses are cut by jieba's own steps for
 ``Tokenizer.tokenize(text, HMM=False)`` (blocks, DAG, best route), the trie giving each
-position's words in one call, with the pack's lexicon added as ``Tokenizer.add_word`` adds it.
+position's words in one call, with a pack's words added as ``Tokenizer.add_word`` adds them.
 The tokens are jieba's: tests compare them clause by clause with jieba itself.
 """
 from __future__ import annotations
@@ -28,8 +28,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import marisa_trie
-
-    from .rules import RulePack
 
 _FREQ = 200_000  # high enough that lexicon words beat jieba's own splits
 # jieba's block and character classes (jieba/__init__.py: re_han_default, re_skip_default, re_eng).
@@ -150,7 +148,7 @@ def _load_base(dictionary: Path) -> tuple[Lexicon, int]:
     cache folder, built in memory (every process of the run builds its own)."""
     import marisa_trie
 
-    from .rules import cache_dir
+    from ..rules import cache_dir
 
     folder = cache_dir()
     if folder is None:
@@ -185,12 +183,11 @@ def _load_base(dictionary: Path) -> tuple[Lexicon, int]:
 
 
 @functools.lru_cache(maxsize=8)
-def tokenizer(pack: RulePack) -> Segmenter:
-    """The segmenter for a pack: jieba's dictionary plus the pack's organisation names, generic
-    units and terms (县道, 乡道: policy words jieba's dictionary splits); built once per pack."""
+def tokenizer(words: frozenset[str]) -> Segmenter:
+    """The segmenter for jieba's dictionary plus ``words`` (a pack's ``segment_words``: its
+    organisation names and terms); built once per word list."""
     base, total = _load_base(jieba_dictionary())
-    added = dict.fromkeys(pack.lists["orgs"] + pack.lists["org_stems"] + pack.lists["generic_units"]
-                          + pack.lists["terms"], _FREQ)
+    added = dict.fromkeys(words, _FREQ)
     total += _FREQ * len(added)  # as add_word: added to the total each time, even for a known word
     pack_words = _lexicon(added)
     return Segmenter(base, pack_words, math.log(total), max(base.longest, pack_words.longest))
@@ -208,11 +205,11 @@ def _cut(segmenter: Segmenter, text: str) -> tuple[tuple[str, int, int], ...]:
     return segmenter.tokenize(text)
 
 
-def words(pack: RulePack, text: str) -> tuple[tuple[str, int, int], ...]:
+def words(segmenter: Segmenter, text: str) -> tuple[tuple[str, int, int], ...]:
     """(word, start, end) for ``text``, offsets relative to it."""
-    return _cut(tokenizer(pack), text)
+    return _cut(segmenter, text)
 
 
-def cuts_word(pack: RulePack, text: str, offset: int) -> bool:
+def cuts_word(segmenter: Segmenter, text: str, offset: int) -> bool:
     """True when ``offset`` (relative to ``text``) falls strictly inside a word."""
-    return any(start < offset < end for _, start, end in words(pack, text))
+    return any(start < offset < end for _, start, end in words(segmenter, text))

@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 
 import regex
 
-from .model import Breaks, Document, Fact, Section, SpanSet, offsets
+from ..model import Document, Fact, Section
 from .numbers import mark_digit_groups
+from .spans import Breaks, SpanSet, offsets
 
 if TYPE_CHECKING:
-    from .rules import RulePack
+    from ..rules import RulePack
 
 # Characters that stand for lost or decorative spacing in scraped pages.
 _SPACE_LIKE = "?\u00a0\u2002\u2003\u2009\u200b\u3000\t\ufeff"
