@@ -24,16 +24,14 @@ from pathlib import Path
 import lxml.html
 import pytest
 from sample_docs import NAMES, SAMPLES
-from typer.testing import CliRunner
 
-from policyscan.check import Review, effective_checks, review
-from policyscan.cli import app
-from policyscan.compare import Comparison, compare
+from policyscan.check import effective_checks, Review, review
+from policyscan.compare import compare, Comparison
 from policyscan.model import Document, Fact
 from policyscan.pipeline import analyse_text
 from policyscan.render import render_comparisons, render_facts, render_reviews
 from policyscan.render.labels import Labels
-from policyscan.render.report import KIND_COLOURS, PALETTE, Mark, highlight
+from policyscan.render.report import KIND_COLOURS, PALETTE, highlight, Mark
 
 EN, ZH = Labels("en"), Labels("zh")
 PAIRS = sorted((SAMPLES / "pairs").glob("*.txt"))
@@ -276,23 +274,6 @@ def test_check_without_findings_says_so(pack) -> None:
     assert "no findings" in page
 
 
-def test_lang_zh_gives_chinese_headings(tmp_path: Path) -> None:
-    runner = CliRunner()
-    sample = str(NAMES["001"])
-    expect = {("extract", sample): ["要素提取结果", "数量指标", "发文字号"],
-              ("compare", *map(str, PAIRS)): ["上级文件", "下级文件", "差异", "任务事项对应"],
-              ("check", sample): ["方案审查", "问题", "牵头单位"]}
-    for args, words in expect.items():
-        out = tmp_path / f"{args[0]}.html"
-        runner.invoke(app, [*args, "--lang", "zh", "-o", str(out)])
-        page = out.read_text(encoding="utf-8")
-        assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
-        assert all(word in page for word in words), args[0]
-    english = tmp_path / "en.html"
-    assert runner.invoke(app, ["extract", sample, "--lang", "en", "-o", str(english)]).exit_code == 0
-    assert "Extracted facts" in english.read_text(encoding="utf-8")
-
-
 # ---------------------------------------------------------------- in a browser
 
 CHROMIUM = shutil.which("chromium")
@@ -347,15 +328,3 @@ def test_report_in_chromium(tmp_path: Path, pack, docs: dict[str, Document], com
     assert len(fact_ids(clicked)) == facts
 
 
-def test_a_report_in_an_input_folder_is_not_read_as_a_policy(tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from policyscan.cli import app
-
-    shutil.copy(NAMES["001"], tmp_path / "plan.txt")
-    runner = CliRunner()
-    assert runner.invoke(app, ["extract", str(tmp_path), "-o", str(tmp_path / "report.html")]).exit_code == 0
-    again = runner.invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
-    assert again.exit_code == 3
-    assert "report.html: a policyscan report, not a policy document" in again.stderr
-    assert again.stdout.count('"kind": "document"') == 1

@@ -1,38 +1,26 @@
-"""Rule packs: every rule's own examples, malformed packs, user packs, ``policyscan rules``."""
+"""Rule packs: every rule's own examples, malformed packs, user packs (the command line and
+``policyscan rules``: tests/cli/test_rules.py)."""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from helpers import _RESULTS, BAD_PACKS, GOOD_RULE
 
 import policyscan
-from policyscan.cli import app
-from policyscan.examples import run_examples
+from policyscan import rules as rules_module
 from policyscan.model import RulePackError
 from policyscan.pipeline import analyse_text
-from policyscan import rules as rules_module
-from policyscan.rules import RulePack, builtin_rules_dir, load_pack
-
-SAMPLES = Path(__file__).resolve().parents[1] / "samples"
-SAMPLE = SAMPLES / "001_98f145120425fdfb.txt"
-runner = CliRunner()
+from policyscan.rules import builtin_rules_dir, load_pack, RulePack
 
 
-def _write(path: Path, text: str) -> Path:
+def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def _invoke(*args: str):  # noqa: ANN202 - typer's Result
-    # A wide console so rich never folds rule ids in `rules list`.
-    return runner.invoke(app, list(args), env={"COLUMNS": "250"})
-
-
 # ---------------------------------------------------------------- (a) built-in examples
-
-_RESULTS = run_examples(load_pack())
 
 
 @pytest.mark.parametrize("result", _RESULTS, ids=[f"{r.rule}: {r.text}" for r in _RESULTS])
@@ -73,30 +61,11 @@ def test_every_emit_rule_has_an_example() -> None:
 
 # ---------------------------------------------------------------- (b) malformed packs
 
-GOOD_RULE = """\
-  - id: {rid}
-    kind: quota
-    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>眼))'
-"""
-
-BAD_PACKS = {
-    "invalid_yaml": ("rules:\n  - id: x.bad\n    kind: [quota\n", None, "not valid YAML"),
-    "unknown_kind": ("rules:\n  - id: user.kind\n    kind: amount\n    pattern: 'x'\n",
-                     "user.kind", "'kind' must be one of"),
-    "bad_regex": ("rules:\n  - id: user.regex\n    kind: quota\n    pattern: '(?P<num>\\d+'\n",
-                  "user.regex", "bad pattern"),
-    "unknown_block": ("rules:\n  - id: user.block\n    kind: quota\n    pattern: '{nosuch}\\d+'\n",
-                      "user.block", "unknown block {nosuch}"),
-    "missing_id": ("rules:\n  - kind: quota\n    pattern: '\\d+眼'\n", "rule #1", "missing 'id'"),
-    "unknown_key": ("rules:\n  - id: user.key\n    kind: quota\n    pattern: '\\d+眼'\n    colour: red\n",
-                    "user.key", "unknown key(s): colour"),
-}
-
 
 @pytest.mark.parametrize("case", sorted(BAD_PACKS))
 def test_malformed_pack_raises(case: str, tmp_path: Path) -> None:
     text, rule, problem = BAD_PACKS[case]
-    path = _write(tmp_path / f"{case}.yaml", text)
+    path = write(tmp_path / f"{case}.yaml", text)
     with pytest.raises(RulePackError) as caught:
         load_pack((str(path),))
     message = str(caught.value)
@@ -106,32 +75,13 @@ def test_malformed_pack_raises(case: str, tmp_path: Path) -> None:
     assert problem in message
 
 
-@pytest.mark.parametrize("case", sorted(BAD_PACKS))
-def test_malformed_pack_cli_exits_2(case: str, tmp_path: Path) -> None:
-    text, rule, problem = BAD_PACKS[case]
-    path = _write(tmp_path / f"{case}.yaml", text)
-    result = _invoke("extract", "--rules", str(path), str(SAMPLE))
-    assert result.exit_code == 2, result.output
-    assert str(path) in result.stderr
-    assert problem in result.stderr
-    if rule is not None:
-        assert rule in result.stderr
-    assert result.stdout == ""
-
-
 def test_malformed_pack_in_a_folder_names_the_file(tmp_path: Path) -> None:
     folder = tmp_path / "packs"
     folder.mkdir()
-    _write(folder / "a-good.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
-    bad = _write(folder / "b-bad.yaml", BAD_PACKS["unknown_key"][0])
+    write(folder / "a-good.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
+    bad = write(folder / "b-bad.yaml", BAD_PACKS["unknown_key"][0])
     with pytest.raises(RulePackError, match=re.escape(str(bad))):
         load_pack((str(folder),))
-
-
-def test_missing_pack_path(tmp_path: Path) -> None:
-    result = _invoke("extract", "--rules", str(tmp_path / "nope.yaml"), str(SAMPLE))
-    assert result.exit_code == 2
-    assert "nope.yaml" in result.stderr
 
 
 # ---------------------------------------------------------------- (c) user packs
@@ -143,7 +93,7 @@ def _facts(text: str, pack, kind: str | None = None):  # noqa: ANN001, ANN202
 def test_user_pack_adds_a_rule(tmp_path: Path) -> None:
     text = "新打机井12眼。"
     assert not [f for f in _facts(text, load_pack(), "quota") if f.fields.get("unit") == "眼"]
-    path = _write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
+    path = write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
     pack = load_pack((str(path),))
     assert "user.wells" in [r.id for r in pack.rules]
     assert str(path) in pack.sources
@@ -156,7 +106,7 @@ def test_user_pack_overrides_a_rule_by_id(tmp_path: Path) -> None:
     text = "发展大萝卜5000亩,投入1700万元。"
     before = {(f.rule, f.fields["value"]) for f in _facts(text, load_pack(), "quota")}
     assert ("quota.amount", 17000000) in before
-    path = _write(tmp_path / "override.yaml", """\
+    path = write(tmp_path / "override.yaml", """\
 rules:
   - id: quota.amount
     kind: quota
@@ -182,126 +132,7 @@ def test_disable_turns_a_rule_off() -> None:
     assert not [f for f in facts if f.fields.get("cmp") == "range" or f.rule == "quota.range"]
 
 
-def test_disable_on_the_command_line(tmp_path: Path) -> None:
-    doc = _write(tmp_path / "doc.txt", "乡镇组织大型活动一年3-5次。\n")
-    on = _invoke("extract", "--format", "jsonl", "--kind", "quota", str(doc))
-    assert on.exit_code == 0, on.output
-    assert '"cmp": "range"' in on.stdout
-    off = _invoke("extract", "--format", "jsonl", "--kind", "quota", "--disable", "quota.range", str(doc))
-    assert off.exit_code == 0, off.output
-    assert '"cmp": "range"' not in off.stdout
-    assert "quota.range" not in off.stdout
-
-
-def test_disable_unknown_rule(tmp_path: Path) -> None:
-    with pytest.raises(RulePackError, match="nosuch"):
-        load_pack(disable=("nosuch",))
-    result = _invoke("extract", "--disable", "nosuch", str(SAMPLE))
-    assert result.exit_code == 2
-    assert "nosuch" in result.stderr
-    assert result.stdout == ""
-
-
-def test_user_pack_on_the_command_line(tmp_path: Path) -> None:
-    pack = _write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
-    doc = _write(tmp_path / "doc.txt", "新打机井12眼。\n")
-    result = _invoke("extract", "--format", "jsonl", "--rules", str(pack), str(doc))
-    assert result.exit_code == 0, result.output
-    assert '"rule": "user.wells"' in result.stdout
-
-
 # ---------------------------------------------------------------- (d) policyscan rules
-
-def test_rules_list_shows_ids() -> None:
-    result = _invoke("rules", "list")
-    assert result.exit_code == 0, result.output
-    for rule in load_pack().rules:
-        assert rule.id in result.stdout
-
-
-def test_rules_list_includes_user_rule_and_kind_filter(tmp_path: Path) -> None:
-    path = _write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
-    result = _invoke("rules", "list", "--rules", str(path), "--kind", "quota")
-    assert result.exit_code == 0, result.output
-    assert "user.wells" in result.stdout
-    assert "quota.range" in result.stdout
-    assert "deadline.by_year" not in result.stdout
-
-
-def test_rules_test_passes() -> None:
-    result = _invoke("rules", "test")
-    assert result.exit_code == 0, result.output
-    assert f"{len(_RESULTS)} passed, 0 failed" in result.stdout
-
-
-def test_rules_test_fails_on_a_wrong_example(tmp_path: Path) -> None:
-    path = _write(tmp_path / "wrong.yaml", """\
-rules:
-  - id: user.wrong
-    kind: quota
-    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>眼))'
-    examples:
-      - {text: '新打机井12眼', expect: {value: 13, unit: 眼}}
-""")
-    result = _invoke("rules", "test", "--rules", str(path))
-    assert result.exit_code == 1, result.output
-    assert "FAIL user.wrong: 新打机井12眼" in result.stdout
-    assert "expected {'value': 13" in result.stdout
-    assert re.search(r"\d+ passed, [1-9]\d* failed", result.stdout)
-    only = _invoke("rules", "test", "--rules", str(path), "--id", "user.wrong")
-    assert only.exit_code == 1, only.output
-    assert "0 passed, 1 failed" in only.stdout
-
-
-def test_rules_test_counter_example_fails(tmp_path: Path) -> None:
-    path = _write(tmp_path / "wrong.yaml", """\
-rules:
-  - id: user.greedy
-    kind: quota
-    pattern: '(?P<qty>(?P<num>\\d+)(?P<unit>眼))'
-    counter_examples: ['新打机井12眼']
-""")
-    result = _invoke("rules", "test", "--rules", str(path), "--id", "user.greedy")
-    assert result.exit_code == 1, result.output
-    assert "0 passed, 1 failed" in result.stdout
-
-
-# Two target rules of one mode in a user pack, each with its own gate (the built-in rule of
-# that mode disabled, so the pack's rules are the only ones of it), and a text where each
-# takes a clause of its own: (mode, built-in rule, gate of the first, gate of the second, text,
-# the first rule's target, the second rule's target).
-TWO_TARGET_RULES = {
-    "output": ("output", "target.output", "(?=新建)", "(?=改造)", "新建847户。改造1278户。",
-               "新建847户", "改造1278户"),
-    "dated_run": ("dated_run", "target.dated_run", "(?!改造)", "(?!依托)", "到2025年,建成示范村5个,改造农房100户。",
-                  "到2025年,建成示范村5个", "改造农房100户"),
-}
-
-
-@pytest.mark.parametrize("case", sorted(TWO_TARGET_RULES))
-def test_every_target_rule_of_a_mode_fires(case: str, tmp_path: Path) -> None:
-    """A target rule is a rule like any other: a second rule of a mode fires too, its facts
-    carry its id, and `rules test` runs its example against it."""
-    mode, builtin, gate_a, gate_b, text, first, second = TWO_TARGET_RULES[case]
-    path = _write(tmp_path / "targets.yaml", f"""\
-rules:
-  - id: user.a
-    kind: target
-    pattern: '{gate_a}'
-    engine: {{mode: {mode}}}
-    examples: [{{text: '{text}', expect: {{text: '{first}'}}}}]
-  - id: user.b
-    kind: target
-    pattern: '{gate_b}'
-    engine: {{mode: {mode}}}
-    examples: [{{text: '{text}', expect: {{text: '{second}'}}}}]
-""")
-    pack = load_pack((str(path),), disable=(builtin,))
-    targets = [(f.rule, f.text) for f in analyse_text(text, pack=pack).facts if f.kind == "target"]
-    assert targets == [("user.a", first), ("user.b", second)]
-    result = _invoke("rules", "test", "--rules", str(path), "--disable", builtin, "--id", "user.a", "--id", "user.b")
-    assert result.exit_code == 0, result.output
-    assert "2 passed, 0 failed" in result.stdout
 
 
 def test_engine_settings_are_no_fact_values() -> None:
@@ -312,38 +143,6 @@ def test_engine_settings_are_no_fact_values() -> None:
     facts = analyse_text("新建847户。", pack=pack).facts
     assert [f.fields for f in facts if f.rule == "target.output"] == [
         {"deadline": None, "quota": {"value": 847, "unit": "户", "cmp": "="}}]
-
-
-SWALLOW_ALL = """\
-rules:
-  - id: user.swallow
-    kind: target
-    action: skip
-    pattern: '{pattern}'
-    {tests}
-"""
-
-
-@pytest.mark.parametrize(("pattern", "tests", "problem"), [
-    (".+", "counter_examples: ['新建847户。']", "the skip rule swallows '新建847户'"),
-    ("从未出现", "examples: [{text: '新建847户。'}]", "no fact this rule swallows"),
-])
-def test_a_skip_rule_is_tested_by_what_it_swallows(tmp_path: Path, pattern: str, tests: str, problem: str) -> None:
-    """A skip rule yields no fact, so its examples are checked by what it takes away: a counter
-    example it swallows fails, and so does an example it leaves alone."""
-    path = _write(tmp_path / "skip.yaml", SWALLOW_ALL.format(pattern=pattern, tests=tests))
-    result = _invoke("rules", "test", "--rules", str(path), "--id", "user.swallow")
-    assert result.exit_code == 1, result.output
-    assert "0 passed, 1 failed" in result.stdout
-    assert problem in result.stdout
-
-
-def test_a_skip_rule_example_passes_when_swallowed(tmp_path: Path) -> None:
-    tests = "examples: [{text: '新建847户。', expect: {text: '新建847户'}}]\n    counter_examples: ['改造1278户。']"
-    path = _write(tmp_path / "skip.yaml", SWALLOW_ALL.format(pattern="新建", tests=tests))
-    result = _invoke("rules", "test", "--rules", str(path), "--id", "user.swallow")
-    assert result.exit_code == 0, result.output
-    assert "2 passed, 0 failed" in result.stdout
 
 
 @pytest.mark.parametrize(("yaml_text", "named"), [
@@ -380,9 +179,9 @@ def test_compiled_pack_is_cached_and_reused(tmp_path: Path, monkeypatch: pytest.
 
 def test_editing_a_user_pack_misses_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("POLICYSCAN_CACHE_DIR", str(tmp_path / "cache"))
-    path = _write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
+    path = write(tmp_path / "wells.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells"))
     assert "user.wells" in [r.id for r in _fresh_load((str(path),)).rules]
-    _write(path, "rules:\n" + GOOD_RULE.format(rid="user.bores"))
+    write(path, "rules:\n" + GOOD_RULE.format(rid="user.bores"))
     ids = [r.id for r in _fresh_load((str(path),)).rules]
     assert "user.bores" in ids and "user.wells" not in ids
     assert len(list((tmp_path / "cache").glob("pack-*.pickle"))) == 2
@@ -435,13 +234,13 @@ def test_rules_with_anchors_find_what_a_full_scan_finds_on_real_documents(pack: 
 
 @pytest.mark.parametrize("anchors", ["负责", "[]", "[1]", "['']"])
 def test_anchors_must_be_a_list_of_words(tmp_path: Path, anchors: str) -> None:
-    path = _write(tmp_path / "p.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells") + f"    anchors: {anchors}\n")
+    path = write(tmp_path / "p.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells") + f"    anchors: {anchors}\n")
     with pytest.raises(RulePackError, match="anchors must be a list of words"):
         _fresh_load((str(path),))
 
 
 def test_a_rule_runs_only_near_its_anchors(tmp_path: Path) -> None:
-    path = _write(tmp_path / "p.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells") + "    anchors: ['机井']\n")
+    path = write(tmp_path / "p.yaml", "rules:\n" + GOOD_RULE.format(rid="user.wells") + "    anchors: ['机井']\n")
     pack = _fresh_load((str(path),))
     assert [f.text for f in _facts("新打机井12眼。\n另有说明。\n其他12眼。", pack, "quota") if f.rule == "user.wells"] == ["12眼"]
 
@@ -449,7 +248,7 @@ def test_a_rule_runs_only_near_its_anchors(tmp_path: Path) -> None:
 def test_a_heading_style_that_refers_to_a_group_by_number_still_works(tmp_path: Path) -> None:
     """Heading styles are joined into one pattern for speed; a style with a numbered
     back-reference (which joining would renumber) makes them be tried one by one instead."""
-    path = _write(tmp_path / "h.yaml", "headings:\n  - style: letters\n    pattern: '(?P<marker>([A-Z])\\2)\\. '\n")
+    path = write(tmp_path / "h.yaml", "headings:\n  - style: letters\n    pattern: '(?P<marker>([A-Z])\\2)\\. '\n")
     pack = _fresh_load((str(path),))
     assert pack.heading_pattern is None
     doc = analyse_text("AA. 总体要求\n到2025年，新建绿道不少于40公里。\nBB. 保障\n由市财政局牵头。\n", pack=pack)

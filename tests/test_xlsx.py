@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
-import subprocess
-import sys
 import zipfile
 from collections import Counter
-from pathlib import Path
 
-import openpyxl
 import pytest
+from helpers import KIND_SHEETS, assert_layout, header, load, records
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
-from sample_docs import NAMES
-from typer.testing import CliRunner
 
 from policyscan.check import review
-from policyscan.cli import app
 from policyscan.compare import compare
 from policyscan.model import FACT_KINDS, Document, Fact, Metadata
 from policyscan.render import render_comparisons, render_facts, render_reviews, xlsx
@@ -29,54 +22,14 @@ from policyscan.render.comparison import comparison_rows
 from policyscan.render.labels import Labels
 from policyscan.rules import load_pack
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = NAMES["001"]
-PAIRS = REPO / "samples" / "pairs"
-NATIONAL = PAIRS / "national_farm_mechanisation_guofa2018_42.txt"
-SHANGHAI = PAIRS / "shanghai_farm_mechanisation_2022.txt"
 EN, ZH = Labels("en"), Labels("zh")
-KIND_SHEETS = ["Task items", "Targets", "Quotas", "Deadlines", "Lead units (per task item)"]
-
-runner = CliRunner()
 
 
 # ---------------------------------------------------------------- helpers
 
-def invoke(*args: str):  # noqa: ANN201 - typer's Result
-    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
-
-
-def load(data: bytes) -> Workbook:
-    return openpyxl.load_workbook(io.BytesIO(data))
-
-
-def header(ws: Worksheet) -> list[object]:
-    return [c.value for c in ws[1]]
-
-
-def records(ws: Worksheet) -> list[dict[str, object]]:
-    """The data rows keyed by their header."""
-    keys = header(ws)
-    return [dict(zip(keys, row)) for row in ws.iter_rows(min_row=2, values_only=True)]
-
 
 def column(ws: Worksheet, name: str) -> list[object]:
     return [r[name] for r in records(ws)]
-
-
-def jsonl(stdout: str) -> list[dict]:
-    return [json.loads(line) for line in stdout.splitlines() if line.strip()]
-
-
-def assert_layout(book: Workbook) -> None:
-    """Every sheet: bold header frozen above a filter over all its rows, no cell a formula."""
-    for ws in book:
-        assert ws.freeze_panes == "A2", ws.title
-        assert ws.auto_filter.ref == f"A1:{get_column_letter(ws.max_column)}{ws.max_row}", ws.title
-        assert all(c.font.b for c in ws[1]), ws.title
-        assert all(ws.column_dimensions[get_column_letter(i)].width <= xlsx.MAX_WIDTH
-                   for i in range(1, ws.max_column + 1)), ws.title
-        assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row), ws.title
 
 
 def facts_workbook(docs: list[Document], labels: Labels = EN, **kwargs: object) -> Workbook:
@@ -189,34 +142,6 @@ def test_document_text_never_becomes_a_formula() -> None:
     assert sheets and not any("<f>" in xml or "<f " in xml for xml in sheets)
 
 
-def test_cli_extract_to_file_matches_jsonl(tmp_path: Path) -> None:
-    target = tmp_path / "out.xlsx"
-    result = invoke("extract", str(SAMPLE), "-o", str(target), "--lang", "en")
-    assert result.exit_code == 0, result.output
-    book = openpyxl.load_workbook(target)
-    facts = [r for r in jsonl(invoke("extract", str(SAMPLE), "--format", "jsonl").stdout) if r["kind"] != "document"]
-    counts = Counter(r["kind"] for r in facts)
-    assert {kind: book[xlsx.KIND_SHEETS[kind]].max_row - 1 for kind in counts} == counts
-    assert [r["text"] for r in records(book["Targets"])] == [r["text"] for r in facts if r["kind"] == "target"]
-    assert_layout(book)
-
-
-def test_cli_extract_xlsx_to_stdout_in_chinese() -> None:
-    result = invoke("extract", str(SAMPLE), "--format", "xlsx", "--lang", "zh")
-    assert result.exit_code == 0, result.output
-    book = load(result.stdout_bytes)
-    assert book.sheetnames == ["文件列表", "数量指标", "时间节点", "责任单位", "目标任务"]
-    assert records(book["文件列表"])[0]["文件"] == str(SAMPLE)
-
-
-def test_xlsx_through_a_pipe() -> None:
-    """A pipe cannot seek; the workbook is still whole."""
-    code = "from policyscan.cli import app; app()"
-    done = subprocess.run([sys.executable, "-c", code, "extract", str(SAMPLE), "-f", "xlsx", "-k", "quota"],
-                          capture_output=True, check=True, cwd=REPO)
-    assert load(done.stdout).sheetnames == ["Documents", "Quotas"]
-
-
 # ---------------------------------------------------------------- compare
 
 @pytest.fixture(scope="module")
@@ -279,19 +204,6 @@ def test_no_comparisons_still_makes_a_workbook() -> None:
     assert_layout(book)
 
 
-def test_cli_compare_matches_jsonl(tmp_path: Path) -> None:
-    target = tmp_path / "compare.xlsx"
-    result = invoke("compare", str(NATIONAL), str(SHANGHAI), "-o", str(target), "--lang", "en")
-    assert result.exit_code == 0, result.output
-    book = openpyxl.load_workbook(target)
-    lines = jsonl(invoke("compare", str(NATIONAL), str(SHANGHAI), "--format", "jsonl").stdout)
-    counts = Counter(r["kind"] for r in lines)
-    assert book["Summary"].max_row - 1 == counts["summary"] == 1
-    for kind, sheet in zip(("item", "target", "quota", "deadline", "lead"), KIND_SHEETS):
-        assert book[sheet].max_row - 1 == counts[kind], kind
-    assert_layout(book)
-
-
 # ---------------------------------------------------------------- check
 
 def reviews_workbook(reviews: list, labels: Labels = EN) -> Workbook:
@@ -337,30 +249,3 @@ def test_review_in_chinese_uses_the_packs_chinese_messages(docs: dict[str, Docum
     assert set(column(book["任务事项"], "时限来源")) <= {"本条", "章节", "全文年份", None}
 
 
-def test_cli_check_matches_jsonl(tmp_path: Path) -> None:
-    paths = [str(NAMES[key]) for key in ("004", "001")]
-    target = tmp_path / "check.xlsx"
-    result = invoke("check", *paths, "-o", str(target), "--lang", "en")
-    assert result.exit_code == 1, result.output  # 004 has error-level findings
-    book = openpyxl.load_workbook(target)
-    counts = Counter(r["kind"] for r in jsonl(invoke("check", *paths, "--format", "jsonl").stdout))
-    assert book["Documents"].max_row - 1 == 2
-    assert book["Task items"].max_row - 1 == counts["item"]
-    assert book["Findings"].max_row - 1 == counts["finding"]
-    assert_layout(book)
-
-
-def test_cli_check_xlsx_to_stdout() -> None:
-    result = invoke("check", str(SAMPLE), "--format", "xlsx", "--lang", "en")
-    assert result.exit_code == 0, result.output
-    assert load(result.stdout_bytes).sheetnames == ["Documents", "Task items", "Findings"]
-
-
-def test_cli_without_openpyxl_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.util
-
-    real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "openpyxl" else real(name, *a))
-    result = invoke("extract", str(SAMPLE), "--format", "xlsx")
-    assert result.exit_code == 2
-    assert "pip install 'policyscan[xlsx]'" in result.stderr

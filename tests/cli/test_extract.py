@@ -1,31 +1,36 @@
-"""The ``policyscan`` command: formats, filters, errors and exit codes, and a gold-score guard."""
+"""``policyscan extract`` on the command line: formats (xlsx included), filters, folders and
+readers, errors and exit codes, --jobs, and a gold-score guard."""
 from __future__ import annotations
 
+import copy
 import csv
+import html
 import importlib.util
 import io
 import json
 import os
+import shutil
+import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
+import openpyxl
 import pytest
+from helpers import (
+    FORMATS, KIND_SHEETS, REPO, SAMPLE, assert_layout, invoke, json_lines, load, records, runner,
+)
+from sample_docs import NAMES, SAMPLES
 from typer.testing import CliRunner
 
 from policyscan.cli import app
+from policyscan.load import read_document
+from policyscan.model import InputError
+from policyscan.render import xlsx
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "samples"
-SAMPLE = SAMPLES / "001_98f145120425fdfb.txt"
 GOLD = REPO.parent / "shared" / "gold"
 SCORE = GOLD / "score.py"
 RECORD_KEYS = {"doc", "kind", "text", "start", "end", "section", "rule"}
-
-runner = CliRunner()
-
-
-def invoke(*args: str, stdin: str | bytes | None = None):  # noqa: ANN202 - typer's Result
-    return runner.invoke(app, list(args), input=stdin, env={"COLUMNS": "200"})
 
 
 def jsonl(stdout: str) -> list[dict]:
@@ -177,23 +182,6 @@ def test_stdin_gb18030() -> None:
     assert [r["value"] for r in jsonl(result.stdout)] == [8700]
 
 
-def test_help() -> None:
-    result = invoke("--help")
-    assert result.exit_code == 0
-    assert "extract" in result.stdout
-    assert "rules" in result.stdout
-    sub = invoke("extract", "--help")
-    assert sub.exit_code == 0
-    for option in ("--format", "--kind", "--rules", "--disable"):
-        assert option in sub.stdout
-
-
-def test_no_arguments_shows_help() -> None:
-    result = invoke()
-    assert "extract" in result.output
-    assert result.exit_code in (0, 2)
-
-
 # ---------------------------------------------------------------- regression guard on the gold seeds
 
 def _load_score():  # noqa: ANN202 - a module
@@ -252,38 +240,9 @@ def test_output_to_a_directory_or_a_missing_folder_is_a_usage_error(tmp_path: Pa
     assert f"--output: cannot write {missing}: No such file or directory" in result.stderr
 
 
-def test_output_suffix_that_names_no_format_of_the_command_is_a_usage_error(tmp_path: Path) -> None:
-    for name, command in (("facts.xls", "extract"), ("facts.md", "extract"), ("facts", "check")):
-        target = tmp_path / name
-        result = invoke(command, str(SAMPLE), "-o", str(target))
-        assert result.exit_code == 2, name
-        assert "--output: cannot tell a format this command writes from" in result.stderr
-        assert not target.exists()
-
-
-def test_check_rejects_a_bad_reference_date_before_writing_anything() -> None:
-    result = invoke("check", str(SAMPLE), "--format", "html", "--reference-date", "2025-13-01")
-    assert result.exit_code == 2
-    assert result.stdout == ""
-
-
-def test_help_imports_nothing_heavy() -> None:
-    """`policyscan --help` must stay instant: the CLI module and its help text load neither the
-    pipeline, jieba, nor rich's markdown renderer (help is plain click formatting)."""
-    import subprocess
-    import sys
-
-    probe = ("import sys\nfrom policyscan.cli import app\n"
-             "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
-             "heavy = {'jieba', 'policyscan.pipeline', 'policyscan.compare', 'rich.markdown', 'yaml'}\n"
-             "print(sorted(heavy & set(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert done.stdout.strip().splitlines()[-1] == "[]"
-
-
 def test_jobs_give_the_same_results_in_the_same_order(tmp_path: Path) -> None:
     """Worker processes change nothing but speed: same facts, same order, same errors."""
-    corpus = Path(__file__).resolve().parent / "corpus"
+    corpus = REPO / "tests" / "corpus"
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"%PDF-1.4 not really")
     args = ["extract", str(corpus), str(bad), str(SAMPLES), "--format", "jsonl"]
@@ -363,7 +322,7 @@ def test_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
     import subprocess
     import time
 
-    corpus = Path(__file__).resolve().parent / "corpus"
+    corpus = REPO / "tests" / "corpus"
     run = subprocess.Popen([sys.executable, "-c", "from policyscan.cli import app; app()", "extract",
                             *[str(corpus)] * 20, "-f", "jsonl", "-o", str(tmp_path / "f.jsonl"), "--jobs", "2"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -379,3 +338,113 @@ def test_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
     time.sleep(1.5)
     alive = [w for w in workers if Path(f"/proc/{w}").exists() and Path(f"/proc/{w}/stat").read_text().split()[2] != "Z"]
     assert alive == []
+
+
+def _image_only_pdf(path: Path) -> Path:
+    """A PDF of a page image and no text layer, as a scanner makes."""
+    from PIL import Image, ImageDraw
+
+    page = Image.new("RGB", (600, 800), "white")
+    ImageDraw.Draw(page).rectangle((50, 50, 550, 120), fill="black")
+    page.save(path, "PDF")
+    return path
+
+
+def test_scanned_pdf_is_a_named_error_and_the_batch_goes_on(tmp_path: Path) -> None:
+    scan = _image_only_pdf(tmp_path / "scan.pdf")
+    with pytest.raises(InputError, match="scan.pdf: the PDF has no text layer; scanned?"):
+        read_document(str(scan))
+    shutil.copy(NAMES["001"], tmp_path / "plan.txt")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
+    assert result.exit_code == 3
+    assert "no text layer; scanned?" in result.stderr
+    assert '"kind": "quota"' in result.stdout  # plan.txt was still processed
+
+
+def test_folder_takes_every_supported_format_and_glob_narrows(tmp_path: Path) -> None:
+    for name in ("001.docx", "001.pdf", "001.html"):
+        shutil.copy(FORMATS / name, tmp_path / name)
+    (tmp_path / "notes.md").write_text("# not a policy", encoding="utf-8")
+    runner = CliRunner()
+    every = runner.invoke(app, ["extract", str(tmp_path), "--format", "jsonl", "--kind", "unit"])
+    assert every.exit_code == 0, every.stderr
+    documents = [line for line in every.stdout.splitlines() if '"kind": "document"' in line]
+    assert len(documents) == 3
+    only_pdf = runner.invoke(app, ["extract", str(tmp_path), "--glob", "*.pdf", "--format", "jsonl"])
+    assert [line for line in only_pdf.stdout.splitlines() if '"kind": "document"' in line][0].count("001.pdf") == 1
+    assert "001.docx" not in only_pdf.stdout
+
+
+def test_a_reader_crash_is_a_named_error_and_the_batch_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    import policyscan.load.pdf as pdf_reader
+
+    def broken(data: bytes, name: str) -> tuple[str, str]:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(pdf_reader, "pdf_to_text", broken)
+    shutil.copy(FORMATS / "001.pdf", tmp_path / "a.pdf")
+    shutil.copy(NAMES["001"], tmp_path / "b.txt")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
+    assert result.exit_code == 3
+    assert "a.pdf: cannot read this pdf file (IndexError: list index out of range)" in result.stderr
+    assert "b.txt" in result.stdout
+
+
+def test_a_folder_with_nothing_to_read_is_reported(tmp_path: Path) -> None:
+    shutil.copy(NAMES["001"], tmp_path / "plan.txt")
+    result = CliRunner().invoke(app, ["extract", str(tmp_path), "--glob", "*.pdf", "--format", "jsonl"])
+    assert result.exit_code == 3
+    assert f"{tmp_path}: no files matching '*.pdf' in this folder" in result.stderr
+
+
+def test_cli_extract_to_file_matches_jsonl(tmp_path: Path) -> None:
+    target = tmp_path / "out.xlsx"
+    result = invoke("extract", str(SAMPLE), "-o", str(target), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(target)
+    facts = [r for r in json_lines(invoke("extract", str(SAMPLE), "--format", "jsonl").stdout) if r["kind"] != "document"]
+    counts = Counter(r["kind"] for r in facts)
+    assert {kind: book[xlsx.KIND_SHEETS[kind]].max_row - 1 for kind in counts} == counts
+    assert [r["text"] for r in records(book["Targets"])] == [r["text"] for r in facts if r["kind"] == "target"]
+    assert_layout(book)
+
+
+def test_cli_extract_xlsx_to_stdout_in_chinese() -> None:
+    result = invoke("extract", str(SAMPLE), "--format", "xlsx", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    book = load(result.stdout_bytes)
+    assert book.sheetnames == ["文件列表", "数量指标", "时间节点", "责任单位", "目标任务"]
+    assert records(book["文件列表"])[0]["文件"] == str(SAMPLE)
+
+
+def test_xlsx_through_a_pipe() -> None:
+    """A pipe cannot seek; the workbook is still whole."""
+    code = "from policyscan.cli import app; app()"
+    done = subprocess.run([sys.executable, "-c", code, "extract", str(SAMPLE), "-f", "xlsx", "-k", "quota"],
+                          capture_output=True, check=True, cwd=REPO)
+    assert load(done.stdout).sheetnames == ["Documents", "Quotas"]
+
+
+def test_cli_without_openpyxl_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "openpyxl" else real(name, *a))
+    result = invoke("extract", str(SAMPLE), "--format", "xlsx")
+    assert result.exit_code == 2
+    assert "pip install 'policyscan[xlsx]'" in result.stderr
+
+
+def test_a_report_in_an_input_folder_is_not_read_as_a_policy(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from policyscan.cli import app
+
+    shutil.copy(NAMES["001"], tmp_path / "plan.txt")
+    runner = CliRunner()
+    assert runner.invoke(app, ["extract", str(tmp_path), "-o", str(tmp_path / "report.html")]).exit_code == 0
+    again = runner.invoke(app, ["extract", str(tmp_path), "--format", "jsonl"])
+    assert again.exit_code == 3
+    assert "report.html: a policyscan report, not a policy document" in again.stderr
+    assert again.stdout.count('"kind": "document"') == 1

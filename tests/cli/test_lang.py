@@ -4,28 +4,26 @@ The default comes from the locale (LC_ALL, LC_MESSAGES, LANG): zh when it starts
 """
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
+from helpers import ENV, REPO, invoke
+from sample_docs import NAMES, SAMPLES
 from typer.testing import CliRunner
 
 from policyscan.cli import app
-from policyscan.render.labels import ZH, Labels, default_language
+from policyscan.compare import compare
+from policyscan.render.labels import ZH, default_language, Labels
 
-REPO = Path(__file__).resolve().parents[1]
 SAMPLE = str(REPO / "samples" / "001_98f145120425fdfb.txt")
 PLAN = str(REPO / "samples" / "004_2815eee02937bf53.txt")
 NATIONAL = str(REPO / "samples" / "pairs" / "national_farm_mechanisation_guofa2018_42.txt")
 CITY = str(REPO / "samples" / "pairs" / "shanghai_farm_mechanisation_2022.txt")
-ENGLISH_ENV = {"COLUMNS": "160", "LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
-
-
-def run(*args: str, env: dict[str, str] | None = None):  # noqa: ANN202 - typer's Result
-    return CliRunner().invoke(app, list(args), env=env or ENGLISH_ENV)
 
 
 def test_extract_table_in_chinese() -> None:
-    result = run("extract", SAMPLE, "--lang", "zh")
+    result = invoke("extract", SAMPLE, "--lang", "zh")
     assert result.exit_code == 0, result.stderr
     for label in ("类别", "原文", "规范化结果", "位置", "数量指标", "时间节点", "责任单位", "目标任务"):
         assert label in result.stdout, label
@@ -34,48 +32,48 @@ def test_extract_table_in_chinese() -> None:
 
 
 def test_compare_table_and_markdown_in_chinese() -> None:
-    table = run("compare", NATIONAL, CITY, "--lang", "zh")
+    table = invoke("compare", NATIONAL, CITY, "--lang", "zh")
     assert table.exit_code == 0, table.stderr
     for label in ("上级文件", "下级文件", "相似度", "已承接", "需要研判", "未承接", "新增", "上级未承接事项"):
         assert label in table.stdout, label
     assert "carried down" not in table.stdout and "Needs a decision" not in table.stdout
-    markdown = run("compare", NATIONAL, CITY, "--lang", "zh", "--format", "markdown")
+    markdown = invoke("compare", NATIONAL, CITY, "--lang", "zh", "--format", "markdown")
     assert markdown.stdout.startswith(f"# 与 {NATIONAL} 对照")
     assert any(verdict in markdown.stdout for verdict in ("一致", "更严", "更宽", "未承接", "新增"))
 
 
 def test_check_table_and_markdown_in_chinese() -> None:
-    table = run("check", PLAN, "--lang", "zh")
+    table = invoke("check", PLAN, "--lang", "zh")
     assert table.exit_code == 1  # the plan has error-level findings
     for label in ("任务事项", "牵头单位", "状态", "项任务", "个错误", "问题", "文中留有占位年份"):
         assert label in table.stdout, label
     assert "placeholder year" not in table.stdout
-    markdown = run("check", PLAN, "--lang", "zh", "--format", "markdown")
+    markdown = invoke("check", PLAN, "--lang", "zh", "--format", "markdown")
     assert "| 级别 | 检查项 | 章节 | 原文 | 说明 |" in markdown.stdout
     assert "| 错误 |" in markdown.stdout
 
 
 def test_english_is_the_default_outside_a_chinese_locale() -> None:
-    result = run("check", PLAN)
+    result = invoke("check", PLAN)
     assert "task items" in result.stdout and "placeholder year left in the text" in result.stdout
 
 
 def test_chinese_locale_makes_chinese_the_default() -> None:
-    result = run("extract", SAMPLE, env={**ENGLISH_ENV, "LANG": "zh_CN.UTF-8"})
+    result = invoke("extract", SAMPLE, env={**ENV, "LANG": "zh_CN.UTF-8"})
     assert "规范化结果" in result.stdout
-    assert run("extract", SAMPLE, "--lang", "en", env={**ENGLISH_ENV, "LANG": "zh_CN.UTF-8"}).stdout.count("what")
+    assert invoke("extract", SAMPLE, "--lang", "en", env={**ENV, "LANG": "zh_CN.UTF-8"}).stdout.count("what")
 
 
 @pytest.mark.parametrize("command", [("extract", SAMPLE), ("check", PLAN), ("compare", NATIONAL, CITY)])
 def test_machine_formats_do_not_change_with_the_language(command: tuple[str, ...]) -> None:
     for fmt in ("jsonl", "csv"):
-        english = run(*command, "--format", fmt, "--lang", "en").stdout
-        chinese = run(*command, "--format", fmt, "--lang", "zh").stdout
+        english = invoke(*command, "--format", fmt, "--lang", "en").stdout
+        chinese = invoke(*command, "--format", fmt, "--lang", "zh").stdout
         assert english == chinese
 
 
 def test_unknown_language_is_a_usage_error() -> None:
-    result = run("extract", SAMPLE, "--lang", "fr")
+    result = invoke("extract", SAMPLE, "--lang", "fr")
     assert result.exit_code == 2
     assert "--lang: unknown language 'fr' (choose from zh, en)" in result.stderr
 
@@ -116,6 +114,26 @@ def test_catalogue_placeholders_match() -> None:
 
 
 def test_fail_on_message_in_chinese() -> None:
-    result = run("compare", NATIONAL, CITY, "--fail-on", "missing", "--lang", "zh")
+    result = invoke("compare", NATIONAL, CITY, "--fail-on", "missing", "--lang", "zh")
     assert result.exit_code == 1
     assert "处对照结论为 未承接" in result.stderr
+
+
+PAIRS = sorted((SAMPLES / "pairs").glob("*.txt"))
+
+
+def test_lang_zh_gives_chinese_headings(tmp_path: Path) -> None:
+    runner = CliRunner()
+    sample = str(NAMES["001"])
+    expect = {("extract", sample): ["要素提取结果", "数量指标", "发文字号"],
+              ("compare", *map(str, PAIRS)): ["上级文件", "下级文件", "差异", "任务事项对应"],
+              ("check", sample): ["方案审查", "问题", "牵头单位"]}
+    for args, words in expect.items():
+        out = tmp_path / f"{args[0]}.html"
+        runner.invoke(app, [*args, "--lang", "zh", "-o", str(out)])
+        page = out.read_text(encoding="utf-8")
+        assert page.startswith('<!DOCTYPE html>\n<html lang="zh-CN">')
+        assert all(word in page for word in words), args[0]
+    english = tmp_path / "en.html"
+    assert runner.invoke(app, ["extract", sample, "--lang", "en", "-o", str(english)]).exit_code == 0
+    assert "Extracted facts" in english.read_text(encoding="utf-8")
