@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,10 @@ runner = CliRunner()
 # A wide console, so rich never folds a table cell or a rule id, and English whatever the
 # developer's locale (tests/cli/test_lang.py passes its own env to test the locale).
 ENV = {"COLUMNS": "300", "LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
+# The command in a subprocess, where signals, pipes, exit status or a fresh interpreter matter.
+POLICYSCAN = [sys.executable, "-c", "from policyscan.cli import app; app()"]
 
 
 def invoke(*args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None):  # noqa: ANN201 - typer's Result

@@ -7,17 +7,16 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from helpers import POLICYSCAN
 from typer.testing import CliRunner
 
 from policyscan.cli import app
 
 HERE = Path(__file__).resolve().parent
-POLICYSCAN = [sys.executable, "-c", "from policyscan.cli import app; app()"]
 runner = CliRunner()
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from helpers import (
-    FORMATS, KIND_SHEETS, REPO, SAMPLE, assert_layout, invoke, json_lines, load, records, runner,
+    FORMATS, KIND_SHEETS, POLICYSCAN, REPO, SAMPLE, assert_layout, invoke, json_lines, load, records,
+    runner,
 )
 from sample_docs import NAMES, SAMPLES
 from typer.testing import CliRunner
@@ -282,7 +283,7 @@ def test_results_are_the_same_without_the_compiled_caches() -> None:
     import subprocess
     import sys
 
-    command = [sys.executable, "-c", "from policyscan.cli import app; app()", "extract", str(SAMPLES), "-f", "jsonl"]
+    command = [*POLICYSCAN, "extract", str(SAMPLES), "-f", "jsonl"]
     cached = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     uncached = subprocess.run(command, capture_output=True, text=True, check=True,
                               env={**os.environ, "POLICYSCAN_CACHE_DIR": ""}).stdout
@@ -301,7 +302,7 @@ def test_ctrl_c_stops_a_parallel_batch_quietly(tmp_path: Path) -> None:
 
     out = tmp_path / "facts.jsonl"
     files = [str(p) for p in sorted(SAMPLES.glob("*.txt"))]
-    run = subprocess.Popen([sys.executable, "-c", "from policyscan.cli import app; app()", "extract", *files, "-",
+    run = subprocess.Popen([*POLICYSCAN, "extract", *files, "-",
                             "-f", "jsonl", "-o", str(out), "--jobs", "2"],
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
@@ -323,7 +324,7 @@ def test_workers_end_when_the_parent_is_killed(tmp_path: Path) -> None:
     import time
 
     corpus = REPO / "tests" / "corpus"
-    run = subprocess.Popen([sys.executable, "-c", "from policyscan.cli import app; app()", "extract",
+    run = subprocess.Popen([*POLICYSCAN, "extract",
                             *[str(corpus)] * 20, "-f", "jsonl", "-o", str(tmp_path / "f.jsonl"), "--jobs", "2"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     children = Path(f"/proc/{run.pid}/task/{run.pid}/children")

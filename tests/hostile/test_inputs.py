@@ -19,13 +19,13 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers import POLICYSCAN
 from typer.testing import CliRunner
 
 from policyscan.cli import app
 from policyscan.load import decode_bytes, expand_paths
 from policyscan.model import InputError
 
-COMMAND = [sys.executable, "-c", "from policyscan.cli import app; app()"]
 SENTENCE = "到2025年，建成不少于50个示范村。\n"
 PLAN = "一、总体要求\n（一）到2025年，建成不少于50个示范村。\n（二）到2026年，新增就业岗位3000个。\n"
 REPO = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 def run(*args: str, **options: object) -> subprocess.CompletedProcess[str]:
     """The command in a subprocess, its output as text."""
-    return subprocess.run([*COMMAND, *args], capture_output=True, text=True, **{"timeout": 300, **options})  # type: ignore[call-overload]
+    return subprocess.run([*POLICYSCAN, *args], capture_output=True, text=True, **{"timeout": 300, **options})  # type: ignore[call-overload]
 
 
 def records(stdout: str) -> list[dict]:
@@ -241,7 +241,7 @@ def test_standard_input_closed_or_empty() -> None:
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_reader_that_stops_early_ends_the_run_quietly(jobs: str) -> None:
     """`policyscan extract folder | head -1`: the pipe closes under the writer."""
-    shell = f"{' '.join(map(repr, COMMAND))} extract {CORPUS} -f jsonl --jobs {jobs} | head -1"
+    shell = f"{' '.join(map(repr, POLICYSCAN))} extract {CORPUS} -f jsonl --jobs {jobs} | head -1"
     result = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=300)
     assert len(result.stdout.splitlines()) == 1 and json.loads(result.stdout)["kind"] == "document"
     assert result.stderr == ""
@@ -253,7 +253,7 @@ def test_ctrl_c_mid_run_leaves_only_complete_lines(tmp_path: Path, fmt: str, to_
     reader can use it); an --output file is written whole or not at all."""
     out = tmp_path / f"facts.{fmt}"
     with open(tmp_path / "stdout", "w") as stdout:
-        args = [*COMMAND, "extract", *[str(CORPUS)] * 5, "-f", fmt] + (["-o", str(out)] if to_file else [])
+        args = [*POLICYSCAN, "extract", *[str(CORPUS)] * 5, "-f", fmt] + (["-o", str(out)] if to_file else [])
         process = subprocess.Popen(args, stdout=stdout, stderr=subprocess.PIPE, text=True,
                                    start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         deadline = time.monotonic() + 120
@@ -331,7 +331,7 @@ def test_a_worker_that_dies_fails_only_its_file(tmp_path: Path) -> None:
     files = [write(tmp_path / f"{n}.txt", SENTENCE.encode()) for n in ("a", "c", "d", "e")]
     pipe = tmp_path / "b.txt"
     os.mkfifo(pipe)
-    process = subprocess.Popen([*COMMAND, "extract", str(files[0]), str(pipe), *map(str, files[1:]),
+    process = subprocess.Popen([*POLICYSCAN, "extract", str(files[0]), str(pipe), *map(str, files[1:]),
                                 "-f", "jsonl", "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     writer = os.open(pipe, os.O_WRONLY)  # returns once a worker has opened the pipe: it now waits to read
     try:
