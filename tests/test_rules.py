@@ -6,18 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import _RESULTS, BAD_PACKS, GOOD_RULE
+from helpers import _RESULTS, BAD_PACKS, GOOD_RULE, write
 
 import policyscan
 from policyscan import rules as rules_module
 from policyscan.model import RulePackError
 from policyscan.pipeline import analyse_text
 from policyscan.rules import builtin_rules_dir, load_pack, RulePack
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # ---------------------------------------------------------------- (a) built-in examples

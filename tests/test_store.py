@@ -11,13 +11,11 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import POLICYSCAN
-from typer.testing import CliRunner
+from helpers import POLICYSCAN, runner
 
 from policyscan.cli import app
 
 HERE = Path(__file__).resolve().parent
-runner = CliRunner()
 
 
 def _corpus(tmp_path: Path, count: int) -> Path:

@@ -7,22 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import _RESULTS, BAD_PACKS, GOOD_RULE, SAMPLE, invoke, runner
+from helpers import _RESULTS, BAD_PACKS, GOOD_RULE, SAMPLE, invoke, write
 
-from policyscan.cli import app
 from policyscan.model import RulePackError
 from policyscan.pipeline import analyse_text
 from policyscan.rules import load_pack
-
-
-def write(path: Path, text: str) -> Path:
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def invoke(*args: str):  # noqa: ANN202 - typer's Result
-    # A wide console so rich never folds rule ids in `rules list`.
-    return runner.invoke(app, list(args), env={"COLUMNS": "250"})
 
 
 @pytest.mark.parametrize("case", sorted(BAD_PACKS))

@@ -12,11 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from helpers import invoke
 
-from policyscan.cli import app
-
-runner = CliRunner()
 
 # What must never reach a terminal raw: C0 controls but line feed and tab, DEL, C1 controls,
 # bidi controls. Written out here, not imported, so the test does not share a bug.
@@ -36,10 +33,6 @@ HOSTILE_PLAN = (
 HOSTILE_OTHER = HOSTILE_PLAN.replace("75%", "70%").replace("8700万亩", "500万亩")
 # Colours, reverses and carries a tag that rich, reading markup, would turn red and drop.
 HOSTILE_NAME = "=HYPERLINK(1)\x1b[31m\u202e[red].txt"
-
-
-def invoke(*args: str):  # noqa: ANN202 - typer's Result
-    return runner.invoke(app, list(args), env={"COLUMNS": "200"})
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from helpers import runner
 
 from policyscan.cli import app
 from policyscan.model import AnalysisError, Document, RulePackError
@@ -15,7 +15,6 @@ from policyscan.pipeline import analyse_paths
 from policyscan.rules import COMPUTED_FIELDS, ENGINE_SETTINGS, RULE_FIELDS, load_pack
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "001_98f145120425fdfb.txt"
-runner = CliRunner()
 
 
 def _rule(extra: str = "", kind: str = "quota", pattern: str = r"'(?P<num>\d+)(?P<unit>眼)'") -> str:
