@@ -5,6 +5,7 @@ works from tests/cli/ and tests/hostile/ too.
 """
 from __future__ import annotations
 
+import functools
 import io
 import itertools
 import json
@@ -274,4 +275,7 @@ BAD_PACKS = {
 }
 
 
-_RESULTS = run_examples(load_pack())
+@functools.cache
+def rule_examples() -> list:
+    """Every example of the built-in packs, run once (a second or so: only the rule tests ask)."""
+    return run_examples(load_pack())

@@ -19,7 +19,7 @@ from helpers import (
 )
 from sample_docs import sample_text
 
-from policyscan.check import DEADLINE_SOURCES, effective_checks, Finding, review
+from policyscan.check import DEADLINE_SOURCES, Finding, effective_checks, review
 from policyscan.load import read_document
 from policyscan.model import Document, RulePackError
 from policyscan.pipeline import analyse, analyse_text

@@ -20,8 +20,8 @@ from helpers import EDITS_001, NATIONAL, SHANGHAI, Applied, Edit, mutate
 from sample_docs import NAMES, sample_text
 
 from policyscan.compare import (
-    VERDICTS, _same_body, body_name, canonical, comparable_items, compare, Comparison, deadline_verdict,
-    duty_holders, FactPair, quota_verdict, territory_level, unit_name,
+    VERDICTS, Comparison, FactPair, _same_body, body_name, canonical, comparable_items, compare,
+    deadline_verdict, duty_holders, quota_verdict, territory_level, unit_name,
 )
 from policyscan.load import read_document
 from policyscan.model import Document, Fact

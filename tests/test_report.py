@@ -25,13 +25,13 @@ import lxml.html
 import pytest
 from sample_docs import NAMES, SAMPLES
 
-from policyscan.check import effective_checks, Review, review
-from policyscan.compare import compare, Comparison
+from policyscan.check import Review, effective_checks, review
+from policyscan.compare import Comparison, compare
 from policyscan.model import Document, Fact
 from policyscan.pipeline import analyse_text
 from policyscan.render import render_comparisons, render_facts, render_reviews
 from policyscan.render.labels import Labels
-from policyscan.render.report import KIND_COLOURS, PALETTE, highlight, Mark
+from policyscan.render.report import KIND_COLOURS, PALETTE, Mark, highlight
 
 EN, ZH = Labels("en"), Labels("zh")
 PAIRS = sorted((SAMPLES / "pairs").glob("*.txt"))

@@ -6,13 +6,15 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import _RESULTS, BAD_PACKS, GOOD_RULE, write
+from helpers import BAD_PACKS, GOOD_RULE, rule_examples, write
 
 import policyscan
 from policyscan import rules as rules_module
 from policyscan.model import RulePackError
 from policyscan.pipeline import analyse_text
-from policyscan.rules import builtin_rules_dir, load_pack, RulePack
+from policyscan.rules import RulePack, builtin_rules_dir, load_pack
+
+_RESULTS = rule_examples()
 
 
 # ---------------------------------------------------------------- (a) built-in examples

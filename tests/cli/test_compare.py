@@ -21,7 +21,7 @@ from helpers import (
 from sample_docs import sample_text
 
 from policyscan.cli import app
-from policyscan.compare import VERDICTS, compare, Comparison
+from policyscan.compare import VERDICTS, Comparison, compare
 from policyscan.load import read_document
 from policyscan.render import xlsx
 

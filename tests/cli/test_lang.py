@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from policyscan.cli import app
 from policyscan.compare import compare
-from policyscan.render.labels import ZH, default_language, Labels
+from policyscan.render.labels import ZH, Labels, default_language
 
 SAMPLE = str(REPO / "samples" / "001_98f145120425fdfb.txt")
 PLAN = str(REPO / "samples" / "004_2815eee02937bf53.txt")

@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import _RESULTS, BAD_PACKS, GOOD_RULE, SAMPLE, invoke, write
+from helpers import BAD_PACKS, GOOD_RULE, SAMPLE, invoke, rule_examples, write
 
 from policyscan.model import RulePackError
 from policyscan.pipeline import analyse_text
 from policyscan.rules import load_pack
+
+_RESULTS = rule_examples()
 
 
 @pytest.mark.parametrize("case", sorted(BAD_PACKS))
