@@ -279,3 +279,22 @@ BAD_PACKS = {
 def rule_examples() -> list:
     """Every example of the built-in packs, run once (a second or so: only the rule tests ask)."""
     return run_examples(load_pack())
+
+
+# A saved web page in GBK with a site's furniture around the article (readers and `text -`).
+GBK_PAGE = """<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+<title>关于印发工作要点的通知_某某区人民政府</title></head><body>
+<div class="header"><div class="nav"><a href="/">首页</a> <a href="/zwgk">政务公开</a></div></div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; 政策文件</div>
+<div class="article">
+<h1>某某区2024年就业工作要点</h1>
+<div id="zoom">
+<p style="text-align:center"><strong>一、工作目标</strong></p>
+<p>到2024年底，全区城镇新增就业不少于1.2万人。</p>
+<table><tr><td>任务</td><td>牵头单位</td></tr><tr><td>技能培训</td><td>区人力社保局</td></tr></table>
+<pre>二、保障措施
+（一）加强组织领导。</pre>
+</div></div>
+<div class="share">分享到：微信 微博</div>
+<div class="footer">主办单位：某某区人民政府办公室 版权所有 网站标识码1234</div>
+</body></html>"""
