@@ -487,8 +487,3 @@ def test_disable_api() -> None:
         effective_checks(load_pack(), disable=["nosuch"])
     with pytest.raises(RulePackError, match="fatal"):
         effective_checks(load_pack(), enable=["item.no_unit:fatal"])
-
-
-# ---------------------------------------------------------------- 7. the command
-
-

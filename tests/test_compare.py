@@ -873,11 +873,3 @@ def test_paragraphs_are_items_in_a_text_without_headings(pack) -> None:
     c = compare(pack, base, other)
     assert c.other_items and all(i.path.startswith("¶") for i in c.other_items)
     assert c.related and any(p.base.path == "五/(十三)" for p in c.items)
-
-
-# ---------------------------------------------------------------- the command
-
-
-# ---------------------------------------------------------------- scored against expected answers
-
-

@@ -134,9 +134,6 @@ def test_doc_is_read_through_libreoffice() -> None:
     assert _agreement(SAMPLES[1], FORMATS / "001.doc") >= MIN_F1
 
 
-# ---------------------------------------------------------------- folders, --glob, text
-
-
 # ---------------------------------------------------------------- web pages
 
 
