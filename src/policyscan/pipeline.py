@@ -50,7 +50,7 @@ def _analyse_clean(doc: Document, pack: RulePack, kinds: Collection[str],
     """The stages after normalisation, on a text without noise (``doc.shadow`` is set)."""
     doc.chrome = find_chrome(doc, pack)
     doc.sections = build_sections(doc, pack)
-    doc.breaks = find_breaks(doc)
+    doc.breaks = find_breaks(doc, pack)
     doc.meta = read_metadata(doc, pack, year, reference_date)
     doc.facts = extract_facts(doc, pack, kinds)
     return doc

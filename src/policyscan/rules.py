@@ -208,6 +208,17 @@ class RulePack:
         return self._compiled_lists[name]
 
     @functools.cached_property
+    def clause_end(self) -> regex.Pattern[str]:
+        """Where a clause ends: the pack's clause_end or a lost line break (lost_break). The
+        one definition structure breaks the text by and extract reads clauses with."""
+        return regex.compile(self.expand("{clause_end}|{lost_break}", "blocks: clause_end"))
+
+    @functools.cached_property
+    def sentence_end(self) -> regex.Pattern[str]:
+        """Where a sentence ends: the pack's sentence_end or a lost line break (lost_break)."""
+        return regex.compile(self.expand("{sentence_end}|{lost_break}", "blocks: sentence_end"))
+
+    @functools.cached_property
     def organisations(self) -> Organisations:
         """The pack's organisation lexicon, built on first use (see Organisations)."""
         lists = self.lists

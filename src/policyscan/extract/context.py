@@ -11,7 +11,7 @@ import regex
 
 from ..model import Document, Fact
 from ..rules import Rule, RulePack
-from ..text.spans import CLAUSE_END, Breaks, SpanSet
+from ..text.spans import Breaks, SpanSet
 
 _CITATION = regex.compile(r"《[^《》]{1,100}》")  # a title may wrap over lines
 _LOOSE_HEADING_MAX = 30  # characters: longer unpunctuated lines are run-on text, not headings
@@ -82,7 +82,7 @@ class Context:
         for line in self.doc.shadow[:first].splitlines(keepends=True):
             body = line.strip()
             if body and pattern.search(body):
-                if previous and len(previous[2]) <= 40 and not CLAUSE_END.search(previous[2]):
+                if previous and len(previous[2]) <= 40 and not self.pack.clause_end.search(previous[2]):
                     spans.append(previous[:2])
                 spans.append((offset, offset + len(line)))
             if body:
@@ -119,7 +119,7 @@ class Context:
         for line in self.doc.shadow.splitlines(keepends=True):
             body = line.strip()
             start = offset + line.index(body) if body else offset
-            if (4 <= len(body) <= _LOOSE_HEADING_MAX and not CLAUSE_END.search(body)
+            if (4 <= len(body) <= _LOOSE_HEADING_MAX and not self.pack.clause_end.search(body)
                     and not self.is_ignored(start, start + len(body)) and not body[0].isdigit()):
                 out.append((start, start + len(body)))
             offset += len(line)

@@ -121,11 +121,12 @@ def _close(sections: list[Section], end: int) -> None:
         _close(current.children, current.end)
 
 
-def find_breaks(doc: Document) -> Breaks:
-    """Clause and sentence ends of the shadow; heading text starts a clause of its own."""
+def find_breaks(doc: Document, pack: RulePack) -> Breaks:
+    """Clause and sentence ends of the shadow, as the pack defines them; heading text starts a
+    clause of its own."""
     return Breaks(
         shadow=doc.shadow,
-        clause_ends=clause_ends(doc.shadow),
-        sentence_ends=sentence_ends(doc.shadow),
+        clause_ends=clause_ends(doc.shadow, pack.clause_end),
+        sentence_ends=sentence_ends(doc.shadow, pack.sentence_end),
         heading_text=offsets(sorted(s.text_start for s in doc.all_sections())),
     )

@@ -1,26 +1,23 @@
 """Spans and breaks of a shadow text: the offsets every stage shares.
 
-Where a clause and a sentence end is defined here once: structure records the ends of a
-document (``Breaks``), extract and compare read them, and extract asks whether a short line
-is a clause of its own. The core pack's ``clause_end`` block (rules/00-core.yaml) is the
-same punctuation for patterns (a test keeps the two equal); a break also falls at a lost
-line break (two spaces), which a pattern never needs to name.
+Where a clause and a sentence end is the pack's to say, once (RulePack.clause_end and
+.sentence_end, from the blocks clause_end, sentence_end and lost_break of rules/00-core.yaml):
+structure records the ends of a document here (``Breaks``), extract and compare read them.
 """
 from __future__ import annotations
 
 import array
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import re
+if TYPE_CHECKING:
+    from regex import Pattern
 
-# A clause ends at , ; 。 : ! a line break or a lost one (two spaces); a sentence at 。 ! or a
-# (lost) line break. Commas inside a short quotation (“两不愁,三保障”) end nothing.
-# Plain re, not regex: the model imports this, and `policyscan --help` should not load regex.
-CLAUSE_PUNCTUATION = r",;。:!\n"  # as the core pack's clause_end block writes it
-CLAUSE_END = re.compile(f"[{CLAUSE_PUNCTUATION}]|[ ]{{2,}}")
-SENTENCE_END = re.compile(r"[。!\n]|[ ]{2,}")
+# Commas inside a short quotation (“两不愁,三保障”) end no clause. Plain re, not regex: the
+# model imports this, and `policyscan --help` should not load regex.
 _QUOTATION = re.compile(r"“[^“”\n]{1,30}”")
 
 
@@ -117,13 +114,14 @@ class Breaks:
         return out
 
 
-def clause_ends(shadow: str) -> array.array[int]:
-    """Offsets where the clauses of ``shadow`` end, not counting commas inside a short quotation."""
+def clause_ends(shadow: str, clause_end: Pattern[str]) -> array.array[int]:
+    """Offsets where the clauses of ``shadow`` end (``clause_end``: the pack's definition, see
+    RulePack.clause_end), not counting commas inside a short quotation."""
     quoted = SpanSet((s + 1, e - 1) for s, e in (m.span() for m in _QUOTATION.finditer(shadow)))
-    ends = (m.start() for m in CLAUSE_END.finditer(shadow))
+    ends = (m.start() for m in clause_end.finditer(shadow))
     return offsets(e for e in ends if not quoted.overlaps(e, e + 1)) if quoted else offsets(ends)
 
 
-def sentence_ends(shadow: str) -> array.array[int]:
-    """Offsets where the sentences of ``shadow`` end."""
-    return offsets(m.start() for m in SENTENCE_END.finditer(shadow))
+def sentence_ends(shadow: str, sentence_end: Pattern[str]) -> array.array[int]:
+    """Offsets where the sentences of ``shadow`` end (``sentence_end``: the pack's definition)."""
+    return offsets(m.start() for m in sentence_end.finditer(shadow))
