@@ -420,8 +420,6 @@ def check_cmd(
 
     Exits 1 when a document has an error-level finding, including one in which no task item
     was recognised (doc.no_items)."""
-    import dataclasses
-
     from .check import effective_checks
     from .pipeline import check_paths
     from .render.review import CHECK_FORMATS, render_reviews
@@ -436,8 +434,7 @@ def check_cmd(
     if unknown:
         raise _fail(f"--disable: no check or rule with id {', '.join(unknown)}")
     if off_rules:  # --disable names checks and rules alike: the rules leave the one pack loaded
-        pack = dataclasses.replace(pack, rules=[r for r in pack.rules if r.id not in off_rules],
-                                   fingerprint=f"{pack.fingerprint} without {' '.join(sorted(off_rules))}")
+        pack = pack.without(off_rules)
     try:
         checks = effective_checks(pack, enable or (), off_checks)
     except PolicyscanError as exc:

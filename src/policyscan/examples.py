@@ -11,7 +11,6 @@ when the rule swallows nothing there.
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +48,7 @@ def _facts_of(rule: Rule, text: str, pack: RulePack) -> list[Fact] | str:
         if rule.action != "skip":
             return [f for f in facts if f.rule == rule.id]
         kept = [f for f in facts if f.kind == rule.kind]
-        return [f for f in _analyse(rule, text, _without(pack, rule)) if f.kind == rule.kind and f not in kept]
+        return [f for f in _analyse(rule, text, pack.without({rule.id})) if f.kind == rule.kind and f not in kept]
     except PolicyscanError as exc:
         return str(exc)
 
@@ -57,12 +56,6 @@ def _facts_of(rule: Rule, text: str, pack: RulePack) -> list[Fact] | str:
 def _analyse(rule: Rule, text: str, pack: RulePack) -> list[Fact]:
     """All facts of the example text, the document named after the rule it tests."""
     return analyse_text(text, name=f"<example of {rule.id}>", pack=pack).facts
-
-
-def _without(pack: RulePack, rule: Rule) -> RulePack:
-    """The pack as it would be without ``rule`` (a copy: the loaded pack is shared and cached)."""
-    return dataclasses.replace(pack, rules=[r for r in pack.rules if r is not rule],
-                               fingerprint=f"{pack.fingerprint} without {rule.id}")
 
 
 def run_examples(pack: RulePack, rule_ids: set[str] | None = None) -> list[ExampleResult]:

@@ -16,8 +16,8 @@ import logging
 import os
 import pickle
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -186,6 +186,13 @@ class RulePack:
 
     def by_kind(self, kind: str) -> list[Rule]:
         return [r for r in self.rules if r.kind == kind]
+
+    def without(self, rule_ids: Collection[str]) -> RulePack:
+        """A copy of the pack without the named rules (the loaded pack is shared and cached, so
+        it is never changed): ``check --disable`` of a rule, and a skip rule's examples, which
+        compare the pack with and without it. Derived data is derived again for the copy."""
+        return replace(self, rules=[r for r in self.rules if r.id not in rule_ids],
+                       fingerprint=f"{self.fingerprint} without {' '.join(sorted(rule_ids))}")
 
     @functools.cached_property
     def _by_id(self) -> dict[str, Rule]:
